@@ -1,0 +1,70 @@
+/**
+ * The Helm values file: its exact text (what the release sends and the state compares byte for byte)
+ * and the parsed values the guards and derived names read.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+}
+
+/** The parts of the chart values this stack reads. The rest stays untyped in `raw`. */
+export interface AuthentikValues {
+  readonly raw: Record<string, unknown>;
+  /** authentik.existingSecret.secretName: the Secret the pods (and the outpost env patch) read. */
+  readonly existingSecretName?: string;
+  readonly serverEnv: readonly EnvVar[];
+  readonly workerEnv: readonly EnvVar[];
+}
+
+export interface ValuesFile {
+  /** Absolute path it was read from. */
+  readonly path: string;
+  /** The text, verbatim. */
+  readonly text: string;
+  readonly values: AuthentikValues;
+}
+
+function envList(v: unknown): EnvVar[] {
+  return Array.isArray(v) ? v.filter((e) => e && typeof e === "object" && typeof e.name === "string") : [];
+}
+
+export function parseValues(text: string, source = "values"): AuthentikValues {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new Error(`${source}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${source}: expected a YAML mapping at the top`);
+  const r = raw as Record<string, any>;
+  const secretName = r.authentik?.existingSecret?.secretName;
+  return {
+    raw: r,
+    existingSecretName: typeof secretName === "string" && secretName !== "" ? secretName : undefined,
+    serverEnv: envList(r.server?.env),
+    workerEnv: envList(r.worker?.env),
+  };
+}
+
+export function readValuesFile(file: string): ValuesFile {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, "utf8");
+  } catch (e) {
+    throw new Error(`release.valuesFile: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return { path: abs, text, values: parseValues(text, file) };
+}
+
+/** Every leaf key path the values set, dotted (`server.pdb.enabled`); lists and maps of free keys end the path. */
+export function valueKeyPaths(v: unknown, prefix = ""): string[] {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return prefix ? [prefix] : [];
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length === 0) return prefix ? [prefix] : [];
+  return entries.flatMap(([k, child]) => valueKeyPaths(child, prefix ? `${prefix}.${k}` : k));
+}
