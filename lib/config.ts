@@ -90,8 +90,6 @@ export interface StackConfig {
     readonly createNamespace: boolean;
     /** The values file, relative to the repo root, sent verbatim as the release's values. */
     readonly valuesFile: string;
-    /** The chart's keys list the values are checked against, relative to the repo root. */
-    readonly chartKeysFile: string;
   };
   readonly outpost: OutpostConfig;
   /** The catch-all forward-auth provider and application. */
@@ -174,7 +172,6 @@ export const DEFAULT_CONFIG: StackConfig = {
     timeoutSeconds: 6000,
     createNamespace: true,
     valuesFile: "values/authentik.yaml",
-    chartKeysFile: "values/chart-2026.2.2-keys.txt",
   },
   outpost: {
     name: "authentik Embedded Outpost",

@@ -1,0 +1,131 @@
+/**
+ * The authentik stack: everything ../shared/reference/live-stack.yaml lists, composed from the
+ * constructs beside this file and derived from one {@link StackConfig}.
+ */
+import * as path from "path";
+import { Construct } from "constructs";
+import { Fn, TerraformStack } from "cdktf";
+import { DataAuthentikFlow } from "../.gen/providers/authentik/data-authentik-flow";
+import { DerivedNames, StackConfig, deriveNames } from "../lib/config";
+import { ValuesFile, readValuesFile } from "../lib/values";
+import { pinDataAddress } from "./address";
+import { StackFoundation } from "./stack-foundation";
+import { AuthentikRelease } from "./authentik-release";
+import { TlsSecrets } from "./tls-secrets";
+import { PgBouncer } from "./pgbouncer";
+import { TraefikIngress } from "./traefik-ingress";
+import { ProxyApplication } from "./proxy-application";
+import { LoginStage } from "./login-stage";
+import { EmbeddedOutpost } from "./embedded-outpost";
+import { AlertRules } from "./alert-rules";
+
+export interface AuthentikStackProps {
+  /** The validated stack config (see lib/config.ts). */
+  readonly config: StackConfig;
+  /** Repo root; the values file path in the config is relative to it. @default - the package root */
+  readonly rootDir?: string;
+  /** Values already read (tests). @default - read config.release.valuesFile */
+  readonly values?: ValuesFile;
+}
+
+export class AuthentikStack extends TerraformStack {
+  readonly config: StackConfig;
+  readonly names: DerivedNames;
+  readonly values: ValuesFile;
+  readonly outpost: EmbeddedOutpost;
+  readonly alerts: AlertRules;
+
+  constructor(scope: Construct, props: AuthentikStackProps) {
+    super(scope, props.config.stackName);
+    const c = props.config;
+    this.config = c;
+    this.names = deriveNames(c);
+    const root = props.rootDir ?? path.resolve(__dirname, "..", "..");
+    this.values = props.values ?? readValuesFile(path.join(root, c.release.valuesFile));
+    const postgresSecret = this.values.values.existingSecretName;
+    if (!postgresSecret) {
+      throw new Error(
+        `${c.release.valuesFile}: authentik.existingSecret.secretName is not set; the outpost's AUTHENTIK_POSTGRESQL__* env ` +
+          `is read from that Secret. Fix: set it to the Secret the server pods use (live: goauthentik).`,
+      );
+    }
+
+    const base = new StackFoundation(this, "foundation", { config: c });
+    const release = new AuthentikRelease(this, "release", { config: c, values: this.values });
+    new TlsSecrets(this, "tls", {
+      namespace: release.namespaceName,
+      mainSecretName: base.tlsSecretName,
+      outpostSecretName: c.outpost.ingressSecretName,
+      secretsDir: base.secretsDir,
+    });
+    new PgBouncer(this, "pgbouncer", { config: c, databasePassword: base.platform.value("authentik_postgres_password") });
+
+    new TraefikIngress(this, "ingress", {
+      config: c,
+      name: c.namespace,
+      namespace: release.namespaceName,
+      host: this.names.authentikHost,
+      backend: { service: this.names.serverServiceName, port: 80 },
+      tlsSecretName: base.tlsSecretName,
+      middlewares: ["retry", "error-pages", "rate-limit", "csp-headers", "crowdsec"],
+      homepage: {
+        name: "Authentik",
+        icon: "authentik.png",
+        description: "Identity provider",
+        podSelector: "",
+        widget: {
+          type: "authentik",
+          url: `http://${this.names.serverServiceName}.${c.namespace}.svc.cluster.local`,
+          // the homepage token, or "" when the credentials have none (as the factory does)
+          key: Fn.try([Fn.lookupNested(Fn.jsondecode(base.platform.value("homepage_credentials")), ["authentik", "token"]), ""]),
+        },
+      },
+      proxiedDns: true,
+      externalMonitor: true,
+      address: {
+        ingress: "authentik",
+        ingressMovedFrom: "module.authentik.module.ingress.kubernetes_ingress_v1.proxied-ingress",
+        dns: "authentik",
+        dnsMovedFrom: "module.authentik.module.ingress.cloudflare_record.proxied[0]",
+      },
+    });
+
+    const flow = (name: string, slug: string) => pinDataAddress(new DataAuthentikFlow(this, `flow-${name}`, { slug }), name);
+    const authz = flow("default_authorization_implicit_consent", c.catchAll.authorizationFlowSlug);
+    const inval = flow("default_provider_invalidation", c.catchAll.invalidationFlowSlug);
+    const apps = [c.catchAll, ...c.extraProxyApplications].map(
+      (app) =>
+        new ProxyApplication(this, `app-${app.resourceName}`, {
+          app,
+          externalHost: this.names.authentikUrl,
+          cookieDomain: c.domain,
+          authorizationFlow: authz.id,
+          invalidationFlow: inval.id,
+        }),
+    );
+    new LoginStage(this, "login", { name: c.loginStage.name, sessionDuration: c.loginStage.sessionDuration });
+
+    this.outpost = new EmbeddedOutpost(this, "outpost", {
+      config: c,
+      protocolProviders: [apps[0].provider.id],
+      postgresSecretName: postgresSecret,
+    });
+
+    new TraefikIngress(this, "ingress-outpost", {
+      config: c,
+      name: `${c.namespace}-outpost`,
+      namespace: release.namespaceName,
+      host: this.names.authentikHost,
+      path: "/outpost.goauthentik.io",
+      backend: { service: this.outpost.serviceName, port: c.outpost.ports.http },
+      tlsSecretName: base.tlsSecretName,
+      homepage: { name: "authentik outpost", icon: "authentikoutpost.png" },
+      address: {
+        ingress: "authentik_outpost",
+        ingressMovedFrom: "module.authentik.module.ingress-outpost.kubernetes_ingress_v1.proxied-ingress",
+      },
+    });
+
+    this.alerts = new AlertRules(this, "alerts", { config: c });
+  }
+}

@@ -1,0 +1,72 @@
+/** All guards, and running them with acknowledgements. */
+import { Guard, GuardContext, Finding } from "./types";
+import { selectorPatchGuard } from "./selector-patch";
+import { componentLabelGuard } from "./component-label";
+import { postgresEnvGuard } from "./postgres-env";
+import { managedFieldGuard } from "./managed-field";
+import { devShmGuard } from "./dev-shm";
+import { patchesApplyGuard } from "./patches-apply";
+import { alertMatchersGuard } from "./alert-matchers";
+import { chartValuesGuard } from "./chart-values";
+import { ttlGuard } from "./ttls";
+import { secretsHygieneGuard } from "./secrets-hygiene";
+
+export const GUARDS: readonly Guard[] = [
+  selectorPatchGuard,
+  componentLabelGuard,
+  postgresEnvGuard,
+  managedFieldGuard,
+  devShmGuard,
+  patchesApplyGuard,
+  alertMatchersGuard,
+  chartValuesGuard,
+  ttlGuard,
+  secretsHygieneGuard,
+];
+
+/** An operator's acknowledgement of a warning: the guard id, optionally narrowed to an attribute, and why. */
+export interface Acknowledgement {
+  readonly id: string;
+  /** Only findings whose `address.attribute` contains this text. @default - every finding of the guard */
+  readonly match?: string;
+  readonly reason: string;
+}
+
+export class AcknowledgementError extends Error {}
+
+/** Validates acknowledgements: a known guard id, a written reason, and never an error-severity finding. */
+export function checkAcknowledgements(acks: readonly Acknowledgement[]): void {
+  for (const a of acks) {
+    if (!GUARDS.some((g) => g.id === a.id)) throw new AcknowledgementError(`acknowledgement ${JSON.stringify(a)}: unknown guard id '${a.id}'; allowed: ${GUARDS.map((g) => g.id).join(", ")}`);
+    if (typeof a.reason !== "string" || a.reason.trim().length < 10) throw new AcknowledgementError(`acknowledgement for ${a.id}: a written reason is required (at least 10 characters), got ${JSON.stringify(a.reason)}`);
+  }
+}
+
+export interface GuardReport {
+  readonly findings: Finding[];
+  readonly errors: number;
+  readonly warnings: number;
+  readonly acknowledged: number;
+}
+
+/** Runs every guard (or the given ones) and applies acknowledgements; errors are never acknowledged. */
+export function runGuards(ctx: GuardContext, acks: readonly Acknowledgement[] = [], guards: readonly Guard[] = GUARDS): GuardReport {
+  checkAcknowledgements(acks);
+  const findings = guards.flatMap((g) => g.check(ctx)).map((fi) => {
+    if (fi.severity !== "warning") return fi;
+    const ack = acks.find((a) => a.id === fi.id && (!a.match || `${fi.address}.${fi.attribute}`.includes(a.match)));
+    return ack ? { ...fi, acknowledged: { reason: ack.reason } } : fi;
+  });
+  return {
+    findings,
+    errors: findings.filter((x) => x.severity === "error").length,
+    warnings: findings.filter((x) => x.severity === "warning" && !x.acknowledged).length,
+    acknowledged: findings.filter((x) => x.acknowledged).length,
+  };
+}
+
+/** One line per finding: `ID severity address.attribute: message (expected X, got Y). Fix: ...`. */
+export function formatFinding(fi: Finding): string {
+  const ack = fi.acknowledged ? ` [acknowledged: ${fi.acknowledged.reason}]` : "";
+  return `${fi.id} ${fi.severity} ${fi.address}.${fi.attribute}: ${fi.message} (expected ${fi.expected}; actual ${fi.actual}). Fix: ${fi.fix}${ack}`;
+}

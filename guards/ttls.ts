@@ -1,0 +1,43 @@
+/**
+ * AK009 TTLs. access_token_validity (proxy cookie Max-Age and proxy-session expiry) and session_duration
+ * (authenticated session lifetime) must parse as authentik durations; their length in days is reported
+ * because the upgrade check derives its expectation from it.
+ */
+import { DURATION_HELP, parseDuration } from "../lib/duration";
+import { resourcesOf } from "./stack-json";
+import { Finding, Guard, StackJson, finder } from "./types";
+
+const ID = "AK009";
+const f = finder(ID);
+
+export interface TtlReport {
+  readonly address: string;
+  readonly attribute: string;
+  readonly value: string;
+  readonly days?: number;
+  readonly error?: string;
+}
+
+/** Every TTL the stack sets, parsed. */
+export function ttlReport(stack: StackJson): TtlReport[] {
+  const items: Array<[string, string, unknown]> = [
+    ...resourcesOf(stack, "authentik_provider_proxy").map((r) => [r.address, "access_token_validity", r.values.access_token_validity] as [string, string, unknown]),
+    ...resourcesOf(stack, "authentik_stage_user_login").map((r) => [r.address, "session_duration", r.values.session_duration] as [string, string, unknown]),
+  ];
+  return items
+    .filter(([, , v]) => v !== undefined)
+    .map(([address, attribute, v]) => {
+      const r = parseDuration(String(v));
+      return "error" in r ? { address, attribute, value: String(v), error: r.error } : { address, attribute, value: String(v), days: r.seconds / 86400 };
+    });
+}
+
+export const ttlGuard: Guard = {
+  id: ID,
+  name: "ttls",
+  protects: "session and proxy-cookie lifetimes parsing as authentik durations",
+  check: ({ stack }) =>
+    ttlReport(stack)
+      .filter((t) => t.error)
+      .map((t): Finding => f("error", { address: t.address, attribute: t.attribute, message: `'${t.value}' is not an authentik duration (${t.error}); authentik rejects it and the provider keeps the old lifetime`, expected: DURATION_HELP, actual: t.value, fix: "Set a valid duration in the stack config (e.g. weeks=4)." })),
+};

@@ -1,0 +1,31 @@
+/**
+ * The CDKTF app: one stack, `authentik`, from the typed config (defaults = today's live values).
+ * An operator override file can be named by AUTHENTIK_STACK_CONFIG (JSON, partial StackConfig).
+ * Synth-time guards run through the stack's validations: an error finding fails the synth.
+ */
+import * as fs from "fs";
+import { App } from "cdktf";
+import { loadConfig, DeepPartial, StackConfig } from "./lib/config";
+import { AuthentikStack } from "./constructs/authentik-stack";
+import { attachGuards } from "./guards/aspect";
+
+export function readOverrides(env: NodeJS.ProcessEnv = process.env): DeepPartial<StackConfig> {
+  const file = env.AUTHENTIK_STACK_CONFIG;
+  if (!file) return {};
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`AUTHENTIK_STACK_CONFIG=${file}: ${(e as Error).message}`);
+  }
+}
+
+export function buildApp(outdir?: string, overrides: DeepPartial<StackConfig> = readOverrides()): { app: App; stack: AuthentikStack } {
+  const app = new App({ outdir, skipValidation: false });
+  const stack = new AuthentikStack(app, { config: loadConfig(overrides) });
+  attachGuards(stack);
+  return { app, stack };
+}
+
+if (require.main === module) {
+  buildApp().app.synth();
+}
