@@ -9,6 +9,7 @@ import { DataAuthentikFlow } from "../.gen/providers/authentik/data-authentik-fl
 import { DerivedNames, StackConfig, deriveNames } from "../lib/config";
 import { ValuesFile, readValuesFile } from "../lib/values";
 import { pinDataAddress } from "./address";
+import { packageRoot } from "../lib/paths";
 import { StackFoundation } from "./stack-foundation";
 import { AuthentikRelease } from "./authentik-release";
 import { TlsSecrets } from "./tls-secrets";
@@ -40,7 +41,7 @@ export class AuthentikStack extends TerraformStack {
     const c = props.config;
     this.config = c;
     this.names = deriveNames(c);
-    const root = props.rootDir ?? path.resolve(__dirname, "..", "..");
+    const root = props.rootDir ?? packageRoot();
     this.values = props.values ?? readValuesFile(path.join(root, c.release.valuesFile));
     const postgresSecret = this.values.values.existingSecretName;
     if (!postgresSecret) {

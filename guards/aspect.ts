@@ -9,6 +9,7 @@ import { TerraformStack } from "cdktf";
 import { Acknowledgement, formatFinding, runGuards } from "./registry";
 import { chartVersionsIn, loadGuardInputs } from "./inputs";
 import { StackJson } from "./types";
+import { packageRoot } from "../lib/paths";
 
 /** Acknowledgements file at the repo root: [{ id, match?, reason }]. */
 export const ACKS_FILE = "guard-acknowledgements.json";
@@ -27,7 +28,7 @@ export interface AttachGuardsOptions {
 }
 
 export function attachGuards(stack: TerraformStack, opts: AttachGuardsOptions = {}): void {
-  const root = opts.rootDir ?? path.resolve(__dirname, "..", "..");
+  const root = opts.rootDir ?? packageRoot();
   const log = opts.log ?? ((l: string) => process.stderr.write(l + "\n"));
   // memoize toTerraform: validations run right before the synthesizer calls it
   const original = stack.toTerraform.bind(stack);

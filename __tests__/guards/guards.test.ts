@@ -1,0 +1,282 @@
+/**
+ * Every guard: the real stack is compliant (no errors, exactly the known warnings), and a minimal
+ * mutation of the real synthesized stack fires that guard and no unrelated one. Where a mutation
+ * necessarily breaks two protected properties, the test names both and says why.
+ */
+import { parse, stringify } from "yaml";
+import { runGuards, GUARDS, formatFinding, checkAcknowledgements } from "../../guards/registry";
+import { Finding, StackJson } from "../../guards/types";
+import { clone, guardContext, outpostConfig, setOutpostConfig, synthJson } from "../support/synth";
+
+const base = synthJson();
+const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
+const baseline = new Set(runGuards(guardContext(base)).findings.map(key));
+
+/** Guard ids of findings the mutation adds over the real stack. */
+function newIds(stack: StackJson, ctxPatch: (c: any) => any = (c) => c): string[] {
+  const report = runGuards(ctxPatch(guardContext(stack)));
+  return [...new Set(report.findings.filter((f) => !baseline.has(key(f))).map((f) => f.id))].sort();
+}
+function newFindings(stack: StackJson): Finding[] {
+  return runGuards(guardContext(stack)).findings.filter((f) => !baseline.has(key(f)));
+}
+
+function mutateOutpost(fn: (cfg: any) => void): StackJson {
+  const s = clone(base);
+  const cfg = outpostConfig(s);
+  fn(cfg);
+  setOutpostConfig(s, cfg);
+  return s;
+}
+const dep = (cfg: any) => cfg.kubernetes_json_patches.deployment as any[];
+const svc = (cfg: any) => cfg.kubernetes_json_patches.service as any[];
+
+function mutateValues(fn: (v: any) => void): StackJson {
+  const s = clone(base) as any;
+  const v = parse(s.locals.authentik_values);
+  fn(v);
+  s.locals.authentik_values = stringify(v);
+  return s;
+}
+function mutateAlerts(fn: (groups: any[]) => void): StackJson {
+  const s = clone(base) as any;
+  const doc = parse(s.output.alerting_rules_yaml.value);
+  fn(doc.groups);
+  s.output.alerting_rules_yaml.value = stringify(doc);
+  return s;
+}
+const rule = (groups: any[], name: string) => groups.flatMap((g) => g.rules).find((r: any) => r.alert === name);
+
+describe("the real stack", () => {
+  const report = runGuards(guardContext(base));
+  it("has no error findings", () => {
+    expect(report.findings.filter((f) => f.severity === "error").map(formatFinding)).toEqual([]);
+  });
+  it("has exactly the known warnings: inert chart values and the two live secret-placement findings", () => {
+    const warnings = report.findings.map((f) => `${f.id} ${f.attribute}`).sort();
+    expect(warnings).toEqual(
+      [
+        "AK008 values.server.strategy",
+        "AK008 values.worker.strategy",
+        ...["log_level", "secret_key", "error_reporting.enabled", "postgresql.host", "postgresql.port", "postgresql.user", "postgresql.password",
+          "postgresql.conn_max_age", "postgresql.conn_health_checks", "cache.timeout_flows", "cache.timeout_policies", "web.workers", "web.threads", "worker.threads"].map((k) => `AK008 values.authentik.${k}`),
+        'AK010 data["pgbouncer.ini"]',
+        "AK010 spec[0].template[0].spec[0].container[0].env[0].value",
+      ].sort(),
+    );
+  });
+  it("explains inert authentik.* values with the env variable to use instead", () => {
+    const f = report.findings.find((x) => x.attribute === "values.authentik.postgresql.conn_max_age")!;
+    expect(f.fix).toContain("AUTHENTIK_POSTGRESQL__CONN_MAX_AGE");
+    const s = report.findings.find((x) => x.attribute === "values.server.strategy")!;
+    expect(s.message).toContain("server.deploymentStrategy");
+  });
+  it("has one guard per id, each documented", () => {
+    expect(new Set(GUARDS.map((g) => g.id)).size).toBe(GUARDS.length);
+    for (const g of GUARDS) expect(g.protects.length).toBeGreaterThan(20);
+  });
+});
+
+describe("AK001 service selector patch", () => {
+  it("fires when the service patch is removed", () => {
+    expect(newIds(mutateOutpost((c) => (c.kubernetes_json_patches.service = [])))).toEqual(["AK001"]);
+  });
+  it("fires, naming the server pods, when the selector flips to app.kubernetes.io/name=authentik", () => {
+    const s = mutateOutpost((c) => (svc(c)[0].value["app.kubernetes.io/name"] = "authentik"));
+    expect(newIds(s)).toEqual(["AK001"]);
+    const f = newFindings(s)[0];
+    expect(f.address).toBe("authentik_outpost.embedded");
+    expect(f.attribute).toBe("config.kubernetes_json_patches.service[0].value");
+    expect(f.message).toContain("server pods");
+    expect(f.expected).toBe("app.kubernetes.io/name=authentik-outpost-proxy");
+  });
+  it("fires when the UUID is written with dashes", () => {
+    const s = mutateOutpost((c) => (svc(c)[0].value["goauthentik.io/outpost-uuid"] = "0eecac07-97c7-443c-8925-05f2f4fe3e47"));
+    expect(newIds(s)).toEqual(["AK001"]);
+    expect(newFindings(s)[0].expected).toContain("32 lower-case hex");
+  });
+  it("fires when the selector names another outpost's UUID", () => {
+    expect(newIds(mutateOutpost((c) => (svc(c)[0].value["goauthentik.io/outpost-uuid"] = "ffffffffffffffffffffffffffffffff")))).toEqual(["AK001"]);
+  });
+  it("fires when the patch adds instead of replacing", () => {
+    expect(newIds(mutateOutpost((c) => (svc(c)[0].op = "add")))).toEqual(["AK001"]);
+  });
+});
+
+describe("AK002 component label", () => {
+  it("fires when the label path is not escaped (and the unescaped path no longer applies, AK006)", () => {
+    const s = mutateOutpost((c) => {
+      const p = dep(c).find((x) => x.path.endsWith("component"));
+      p.path = "/spec/template/metadata/labels/app.kubernetes.io/component";
+    });
+    expect(newIds(s)).toEqual(["AK002", "AK006"]);
+    expect(newFindings(s).find((f) => f.id === "AK002")!.expected).toBe("/spec/template/metadata/labels/app.kubernetes.io~1component");
+  });
+  it("fires when the label patch is missing", () => {
+    expect(newIds(mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => !x.path.endsWith("component")))))).toEqual(["AK002"]);
+  });
+});
+
+describe("AK003 postgres env", () => {
+  it("fires when one variable is dropped", () => {
+    const s = mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => x.value?.name !== "AUTHENTIK_POSTGRESQL__PASSWORD")));
+    expect(newIds(s)).toEqual(["AK003"]);
+    expect(newFindings(s)[0].message).toContain("AUTHENTIK_POSTGRESQL__PASSWORD is not injected");
+  });
+  it("fires when the /- is dropped (the patch would replace the controller's env)", () => {
+    const s = mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__HOST").path = "/spec/template/spec/containers/0/env"));
+    expect(newIds(s)).toEqual(["AK003"]);
+    expect(newFindings(s)[0].actual).toBe("add /spec/template/spec/containers/0/env");
+  });
+  it("fires when a variable reads another Secret than the release's existingSecret", () => {
+    const s = mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__USER").value.valueFrom.secretKeyRef.name = "other"));
+    expect(newIds(s)).toEqual(["AK003"]);
+    expect(newFindings(s)[0].expected).toBe("goauthentik");
+  });
+  it("fires when a variable is a literal value", () => {
+    expect(newIds(mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__NAME").value = { name: "AUTHENTIK_POSTGRESQL__NAME", value: "authentik" })))).toEqual(["AK003"]);
+  });
+});
+
+describe("AK004 managed field", () => {
+  it("fires when the outpost sets managed", () => {
+    const s = clone(base) as any;
+    s.resource.authentik_outpost.embedded.managed = "goauthentik.io/outposts/embedded";
+    expect(newIds(s)).toEqual(["AK004"]);
+  });
+  it("fires, with the pin-it-explicitly fix, when the provider schema gains managed", () => {
+    const ids = newIds(base, (ctx) => {
+      const schema = clone(ctx.authentikSchema);
+      Object.values<any>(schema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes.managed = { type: "string", optional: true, computed: true };
+      return { ...ctx, authentikSchema: schema };
+    });
+    expect(ids).toEqual(["AK004"]);
+    const ctx = guardContext(base);
+    const schema = clone(ctx.authentikSchema);
+    Object.values<any>(schema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes.managed = { type: "string", optional: true };
+    const f = runGuards({ ...ctx, authentikSchema: schema }).findings.find((x) => x.id === "AK004")!;
+    expect(f.fix).toContain('managed = "goauthentik.io/outposts/embedded"');
+    expect(f.fix).toContain("PostgreSQL session backend");
+  });
+  it("the committed schema has no managed attribute on authentik_outpost", () => {
+    const attrs = Object.values<any>(guardContext(base).authentikSchema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes;
+    expect(Object.keys(attrs).sort()).toEqual(["config", "id", "name", "protocol_providers", "service_connection", "type"]);
+  });
+});
+
+describe("AK005 /dev/shm", () => {
+  it("fires when the memory limit shrinks below the sizeLimit", () => {
+    const s = mutateOutpost((c) => (dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory = "1Gi"));
+    expect(newIds(s)).toEqual(["AK005"]);
+    expect(newFindings(s)[0].expected).toBe("more than 2Gi");
+  });
+  it("fires when the limit equals the sizeLimit", () => {
+    expect(newIds(mutateOutpost((c) => (dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory = "2048Mi")))).toEqual(["AK005"]);
+  });
+  it("fires when /dev/shm is no longer memory-backed", () => {
+    expect(newIds(mutateOutpost((c) => delete dep(c).find((x) => x.path.endsWith("/volumes")).value[0].emptyDir.medium))).toEqual(["AK005"]);
+  });
+  it("fires when the mount is removed (and the volume stays)", () => {
+    expect(newIds(mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => !x.path.endsWith("/volumeMounts")))))).toEqual(["AK005"]);
+  });
+});
+
+describe("AK006 patches apply", () => {
+  it("fires when a patch targets a container that doesn't exist", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/3/env/-", value: { name: "X", value: "1" } }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(newFindings(s)[0].attribute).toBe("config.kubernetes_json_patches.deployment[9]");
+  });
+  it("fires on an op RFC 6902 doesn't have (on the selector patch, AK001 also sees it is no longer a replace)", () => {
+    expect(newIds(mutateOutpost((c) => (svc(c)[0] = { ...svc(c)[0], op: "merge" })))).toEqual(["AK001", "AK006"]);
+  });
+  it("fires when a patch replaces the pod labels (orphaning the Deployment's own selector)", () => {
+    expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels", value: { app: "x" } })))).toEqual(["AK006"]);
+  });
+});
+
+describe("AK007 alert matchers", () => {
+  it("fires when the 400-spike regex is reverted to the pre-fix authentik-authentik-outpost.*", () => {
+    const s = mutateAlerts((g) => {
+      const r = rule(g, "AuthentikOutpostForwardAuth400Spike");
+      r.expr = r.expr.replace('service=~"authentik-ak-outpost-.*"', 'service=~"authentik-authentik-outpost.*"');
+    });
+    expect(newIds(s)).toEqual(["AK007"]);
+    expect(newFindings(s)[0].expected).toContain("authentik-ak-outpost-authentik-embedded-outpost-9000@kubernetes");
+  });
+  it("fires when the fallback rule watches another entrypoint", () => {
+    expect(newIds(mutateAlerts((g) => (rule(g, "AuthentikForwardAuthFallbackActive").expr = rule(g, "AuthentikForwardAuthFallbackActive").expr.replace("websecure", "web"))))).toEqual(["AK007"]);
+  });
+  it("fires when a pod matcher misses the outpost pods", () => {
+    expect(newIds(mutateAlerts((g) => (rule(g, "AuthentikOutpostRestarts").expr = rule(g, "AuthentikOutpostRestarts").expr.replace('pod=~"ak-outpost-.*"', 'pod=~"authentik-outpost-.*"'))))).toEqual(["AK007"]);
+  });
+  it("fires when the alert output is gone", () => {
+    const s = clone(base) as any;
+    delete s.output.alerting_rules_yaml;
+    expect(newIds(s)).toEqual(["AK007"]);
+  });
+});
+
+describe("AK008 chart values", () => {
+  it("fires on a key the chart doesn't have", () => {
+    const s = mutateValues((v) => (v.server.replicaCount = 3));
+    expect(newIds(s)).toEqual(["AK008"]);
+    expect(newFindings(s)[0].attribute).toBe("values.server.replicaCount");
+  });
+  it("fires (error) when server and worker disagree on AUTHENTIK_SESSIONS__UNAUTHENTICATED_AGE", () => {
+    const s = mutateValues((v) => (v.worker.env[0].value = "days=1"));
+    expect(newIds(s)).toEqual(["AK008"]);
+    expect(newFindings(s)[0].severity).toBe("error");
+  });
+  it("reports a new authentik.* value as inert", () => {
+    const s = mutateValues((v) => (v.authentik.sessions = { unauthenticated_age: "hours=1" }));
+    expect(newFindings(s).map((f) => f.fix)).toEqual([expect.stringContaining("AUTHENTIK_SESSIONS__UNAUTHENTICATED_AGE")]);
+  });
+});
+
+describe("AK009 TTLs", () => {
+  it("fires when access_token_validity is not an authentik duration", () => {
+    const s = clone(base) as any;
+    s.resource.authentik_provider_proxy.catchall.access_token_validity = "weeks=four";
+    expect(newIds(s)).toEqual(["AK009"]);
+  });
+  it("fires when session_duration is not an authentik duration", () => {
+    const s = clone(base) as any;
+    s.resource.authentik_stage_user_login.default_login.session_duration = "4w";
+    expect(newIds(s)).toEqual(["AK009"]);
+  });
+});
+
+describe("AK010 secrets hygiene", () => {
+  it("fires on PEM material inlined into a Secret", () => {
+    const s = clone(base) as any;
+    s.resource.kubernetes_secret.tls_secret.data["tls.key"] = "-----BEGIN PRIVATE KEY-----\nMIIB...\n-----END PRIVATE KEY-----\n";
+    expect(newIds(s)).toEqual(["AK010"]);
+  });
+  it("fires on a literal provider token", () => {
+    const s = clone(base) as any;
+    s.provider.authentik[0].token = "not-a-reference-token";
+    expect(newIds(s)).toEqual(["AK010"]);
+  });
+  it("fires on a literal database password", () => {
+    const s = clone(base) as any;
+    s.resource.kubernetes_secret.pgbouncer_auth.data["userlist.txt"] = '"authentik" "hunter2"\n';
+    expect(newIds(s)).toEqual(["AK010"]);
+  });
+});
+
+describe("acknowledgements", () => {
+  it("mark a warning acknowledged, keep it in the report, and leave errors alone", () => {
+    const s = clone(base) as any;
+    s.resource.authentik_provider_proxy.catchall.access_token_validity = "weeks=four";
+    const r = runGuards(guardContext(s), [{ id: "AK010", match: "pgbouncer_config", reason: "moving the password to the Secret in a later change" }]);
+    const acked = r.findings.filter((f) => f.acknowledged);
+    expect(acked.map((f) => f.address)).toEqual(["kubernetes_config_map.pgbouncer_config"]);
+    expect(r.errors).toBe(1);
+    expect(formatFinding(acked[0])).toContain("[acknowledged: moving the password");
+  });
+  it("require a known id and a written reason", () => {
+    expect(() => checkAcknowledgements([{ id: "AK999", reason: "a good long reason" }])).toThrow(/unknown guard id 'AK999'/);
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: "" }])).toThrow(/written reason/);
+  });
+});

@@ -1,0 +1,40 @@
+/** Synthesizes the stack in memory (or to a folder) for tests. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildApp } from "../../main";
+import { DeepPartial, StackConfig } from "../../lib/config";
+import { StackJson } from "../../guards/types";
+import { GuardContext } from "../../guards/types";
+import { chartVersionsIn, loadGuardInputs } from "../../guards/inputs";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stack's JSON exactly as synthesis writes it (resolved tokens), without writing. */
+export function synthJson(overrides: DeepPartial<StackConfig> = {}): StackJson {
+  const { stack } = buildApp(fs.mkdtempSync(path.join(os.tmpdir(), "ak-synth-")), overrides);
+  return JSON.parse(JSON.stringify(stack.toTerraform()));
+}
+
+/** Synthesizes to a fresh folder through app.synth() (validations included); returns the stack dir. */
+export function synthToDir(overrides: DeepPartial<StackConfig> = {}): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "ak-out-"));
+  buildApp(out, overrides).app.synth();
+  return path.join(out, "stacks", "authentik");
+}
+
+/** A guard context over a stack JSON, with the repo's schema and chart keys. */
+export function guardContext(stack: StackJson): GuardContext {
+  return { stack, ...loadGuardInputs(ROOT, chartVersionsIn(stack)) };
+}
+
+/** A deep copy, so mutation tests never share state. */
+export const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+/** The outpost config object of a stack JSON, and a setter that re-encodes it. */
+export function outpostConfig(stack: StackJson): any {
+  return JSON.parse((stack.resource as any).authentik_outpost.embedded.config);
+}
+export function setOutpostConfig(stack: StackJson, cfg: any): void {
+  (stack.resource as any).authentik_outpost.embedded.config = JSON.stringify(cfg);
+}
