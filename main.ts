@@ -20,8 +20,10 @@ export function readOverrides(env: NodeJS.ProcessEnv = process.env): DeepPartial
 }
 
 export function buildApp(outdir?: string, overrides: DeepPartial<StackConfig> = readOverrides()): { app: App; stack: AuthentikStack } {
+  // validate before creating the App: App() creates the output folder, and bad input writes nothing
+  const config = loadConfig(overrides);
   const app = new App({ outdir, skipValidation: false });
-  const stack = new AuthentikStack(app, { config: loadConfig(overrides) });
+  const stack = new AuthentikStack(app, { config });
   attachGuards(stack);
   return { app, stack };
 }
