@@ -1,0 +1,104 @@
+/** The authentik-stack CLI as an operator runs it (the compiled bin): exit codes, --json, bad input. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { parse } from "yaml";
+import { ROOT, clone, synthJson, outpostConfig, setOutpostConfig } from "../support/synth";
+
+const BIN = path.join(ROOT, "bin", "authentik-stack.js");
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ak-cli-"));
+const write = (name: string, content: unknown) => {
+  const f = path.join(tmp, name);
+  fs.writeFileSync(f, typeof content === "string" ? content : JSON.stringify(content));
+  return f;
+};
+const good = write("good.json", synthJson());
+
+describe("authentik-stack check", () => {
+  it("exits 0 on the real stack, printing the known warnings and the TTLs in days", () => {
+    const r = cli(["check", good]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("AK001 service-selector-patch: ok");
+    expect(r.out).toContain("0 error(s), 18 warning(s)");
+    expect(r.out).toContain("TTL authentik_provider_proxy.catchall.access_token_validity = weeks=4 (28 days)");
+  });
+  it("exits 1 on an error, one line per finding with expected, actual and the fix", () => {
+    const s = clone(synthJson());
+    const cfg = outpostConfig(s);
+    cfg.kubernetes_json_patches.service[0].value["app.kubernetes.io/name"] = "authentik";
+    setOutpostConfig(s, cfg);
+    const r = cli(["check", write("bad.json", s)]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/error authentik_outpost\.embedded\.config\.kubernetes_json_patches\.service\[0\]\.value: selector selects app\.kubernetes\.io\/name=authentik \(the server pods\) \(expected app\.kubernetes\.io\/name=authentik-outpost-proxy; actual .*\)\. Fix: /);
+  });
+  it("--json gives findings with the documented shape", () => {
+    const r = cli(["check", "--json", good]);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ errors: 0, warnings: 18, acknowledged: 0 });
+    expect(Object.keys(j.findings[0]).sort()).toEqual(["actual", "address", "attribute", "expected", "fix", "id", "message", "severity"]);
+    expect(j.ttls.map((t: any) => t.days)).toEqual([28, 28]);
+  });
+  it("--ack acknowledges a warning with its reason and keeps it in the report", () => {
+    const j = JSON.parse(cli(["check", "--json", "--ack", "AK010=moving the DB password out in a later change", good]).out);
+    expect(j.acknowledged).toBe(2);
+    expect(j.findings.filter((f: any) => f.acknowledged).map((f: any) => f.id)).toEqual(["AK010", "AK010"]);
+  });
+  it("exits 2 with a one-line reason on unusable input", () => {
+    for (const [file, reason] of [
+      [path.join(tmp, "missing.json"), "cannot read"],
+      [write("text.json", "not json {"), "is not JSON"],
+      [write("other.json", { resource: { null_resource: {} } }), "holds no authentik stack"],
+    ]) {
+      const r = cli(["check", file]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split("\n")).toHaveLength(1);
+      expect(r.err).toContain(reason);
+    }
+    expect(cli(["check", "--ack", "AK999=whatever reason here", good]).code).toBe(2);
+    expect(cli(["frobnicate"]).code).toBe(2);
+  });
+});
+
+describe("authentik-stack alerts", () => {
+  it("prints the rule file as YAML, and as JSON with --format json", () => {
+    const y = cli(["alerts"]);
+    expect(y.code).toBe(0);
+    expect(parse(y.out).groups.map((g: any) => g.name)).toEqual(["Authentik Outpost", "Authentik Availability"]);
+    expect(JSON.parse(cli(["alerts", "--format", "json"]).out).groups[0].rules).toHaveLength(7);
+    expect(cli(["alerts", "--format", "xml"]).code).toBe(2);
+  });
+  it("reads config overrides from AUTHENTIK_STACK_CONFIG", () => {
+    const out = cli(["alerts"], { AUTHENTIK_STACK_CONFIG: write("cfg.json", { namespace: "sso" }) }).out;
+    expect(out).toContain('namespace="sso"');
+  });
+});
+
+describe("authentik-stack plan-to-zero", () => {
+  it("exits 1 with one line when PG_CONN_STR is missing", () => {
+    const r = cli(["plan-to-zero"], { PG_CONN_STR: "", VAULT_TOKEN: "x" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("PG_CONN_STR is not set");
+  });
+  it("exits 1 when not logged in to Vault", () => {
+    const r = cli(["plan-to-zero", "--json"], { PG_CONN_STR: "postgres://example.org/x", VAULT_TOKEN: "", HOME: tmp });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual({ result: "error", reason: expect.stringContaining("vault login") });
+  });
+});
+
+describe("authentik-stack verify-upgrade", () => {
+  it("reports ERROR, not PASS, when kubectl is missing, and exits 1", () => {
+    const r = cli(["verify-upgrade", "--step", "1", "--step", "2", "--json"], { KUBECTL: "/nonexistent/kubectl" });
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.results.filter((x: any) => x.verdict !== "SKIP").map((x: any) => `${x.step} ${x.verdict}`)).toEqual(["1 ERROR", "2 ERROR"]);
+  });
+  it("rejects a step outside 1-7", () => {
+    expect(cli(["verify-upgrade", "--step", "9"]).code).toBe(2);
+  });
+});
