@@ -45,6 +45,6 @@ describe("terraform validate", () => {
     s.resource.kubernetes_namespace.authentik.metadata.colour = "blue";
     const r = validate(s, "bad-attr");
     expect(r.valid).toBe(false);
-    expect(r.diagnostics.filter((d: any) => d.severity === "error").map((d: any) => d.summary)).toEqual(["Unsupported argument"]);
+    expect(r.diagnostics.filter((d: any) => d.severity === "error").map((d: any) => d.summary)).toEqual(["Extraneous JSON object property"]);
   });
 });
