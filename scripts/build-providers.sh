@@ -78,7 +78,7 @@ cat > "$tfrc.tmp" <<TFRC
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["registry.terraform.io/*/*"]
+    include = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
   }
 }
 plugin_cache_dir = "$cache/plugin-cache"
