@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { StackConfig } from "../lib/config";
 import { RuleGroup, buildAlertGroups, renderRuleFile } from "../alerts/rules";
-import { literalTemplate } from "./authentik-release";
+import { literalTemplate } from "../lib/tf-json";
 
 export interface AlertRulesProps {
   /** The stack config the rules derive from. */

@@ -9,6 +9,7 @@ import { ResourceQuota } from "@cdktf/provider-kubernetes/lib/resource-quota";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { StackConfig } from "../lib/config";
 import { ValuesFile } from "../lib/values";
+import { literalTemplate } from "../lib/tf-json";
 import { inAuthentikModule, pinAddress } from "./address";
 
 export interface AuthentikReleaseProps {
@@ -16,11 +17,6 @@ export interface AuthentikReleaseProps {
   readonly config: StackConfig;
   /** The values file, read at synth; its text is sent as the release's single values document. */
   readonly values: ValuesFile;
-}
-
-/** Escapes Terraform template sequences so a literal string stays literal in .tf.json. */
-export function literalTemplate(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
 }
 
 export class AuthentikRelease extends Construct {

@@ -40,8 +40,10 @@ export function attachGuards(stack: TerraformStack, opts: AttachGuardsOptions = 
       const report = runGuards({ stack: json, ...loadGuardInputs(root, chartVersionsIn(json)) }, readAcknowledgements(root));
       const warnings = report.findings.filter((x) => x.severity === "warning");
       if (warnings.length) {
-        log(`[guards] ${report.warnings} warning(s), ${report.acknowledged} acknowledged; \`npx authentik-stack check\` explains each:`);
-        for (const w of warnings) log(`  ${w.id} ${w.address}.${w.attribute}${w.acknowledged ? " (acknowledged)" : ""}`);
+        const byId = new Map<string, number>();
+        for (const w of warnings) if (!w.acknowledged) byId.set(w.id, (byId.get(w.id) ?? 0) + 1);
+        const counts = [...byId].map(([id, k]) => `${id} x${k}`).join(", ");
+        log(`[guards] ${report.errors} error(s), ${report.warnings} warning(s)${counts ? ` (${counts})` : ""}, ${report.acknowledged} acknowledged; \`npx authentik-stack check\` explains each`);
       }
       return report.findings.filter((x) => x.severity === "error").map(formatFinding);
     },

@@ -3,6 +3,7 @@ import { GuardContext, StackJson } from "./types";
 import { AuthentikValues, parseValues } from "../lib/values";
 import { ALERT_RULES_OUTPUT } from "../constructs/alert-rules";
 import { parse } from "yaml";
+import { unescapeTemplate } from "../lib/tf-json";
 
 export interface ResourceRef<T = any> {
   readonly type: string;
@@ -46,7 +47,7 @@ export function resolveLocalText(stack: StackJson, expr: unknown): string | unde
   const m = /^\$\{(?:sensitive\()?local\.([A-Za-z0-9_-]+)\)?\}$/.exec(expr);
   if (!m) return expr.includes("${") ? undefined : expr;
   const v = stack.locals?.[m[1]];
-  return typeof v === "string" ? v.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{") : undefined;
+  return typeof v === "string" ? unescapeTemplate(v) : undefined;
 }
 
 export interface HelmValues {
@@ -77,7 +78,7 @@ export function alertGroups(stack: StackJson): any[] | undefined {
   const out = stack.output?.[ALERT_RULES_OUTPUT];
   if (!out || typeof out.value !== "string") return undefined;
   try {
-    return parse(out.value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"))?.groups;
+    return parse(unescapeTemplate(out.value))?.groups;
   } catch {
     return undefined;
   }

@@ -46,18 +46,18 @@ function kindOf(actions: readonly string[]): ChangeKind | undefined {
 }
 
 /** Paths (depth-limited) where two values differ; unknown-after values count as differing. */
-export function differingPaths(before: unknown, after: unknown, unknown: unknown, prefix = "", depth = 3): string[] {
+export function differingPaths(before: unknown, after: unknown, unknown: unknown, prefix = "", depth = 3, loose = true): string[] {
   if (unknown === true) return [prefix || "(root)"];
   if (isDeepStrictEqual(before, after) && !containsTrue(unknown)) return [];
   // SDKv2 providers can't tell unset from empty: null, "", {} and [] are the same value to them
-  if (isEmpty(before) && isEmpty(after) && !containsTrue(unknown)) return [];
+  if (loose && isEmpty(before) && isEmpty(after) && !containsTrue(unknown)) return [];
   const isObj = (v: unknown) => v !== null && typeof v === "object";
   if (depth === 0 || !isObj(before) || !isObj(after) || Array.isArray(before) !== Array.isArray(after)) return [prefix || "(root)"];
   const keys = new Set([...Object.keys(before as object), ...Object.keys(after as object)]);
   const out: string[] = [];
   for (const k of keys) {
     const p = Array.isArray(before) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k;
-    out.push(...differingPaths((before as any)[k], (after as any)[k], isObj(unknown) ? (unknown as any)[k] : undefined, p, depth - 1));
+    out.push(...differingPaths((before as any)[k], (after as any)[k], isObj(unknown) ? (unknown as any)[k] : undefined, p, depth - 1, loose));
   }
   return out;
 }
@@ -110,7 +110,9 @@ export function judgePlan(plan: any): PlanVerdict {
       // Known differences name what the config changes; values only unknown after the plan are the
       // provider recomputing (resource_version, labels...) and are listed only when nothing else differs.
       const known = differingPaths(rc.change.before, rc.change.after, undefined).filter((p) => !isUnknownAt(rc.change.after_unknown, p));
-      const attrs = known.length ? known : differingPaths(rc.change.before, rc.change.after, rc.change.after_unknown);
+      let attrs = known.length ? known : differingPaths(rc.change.before, rc.change.after, rc.change.after_unknown);
+      // terraform plans an update all the same: name what differs, even unset vs empty
+      if (!attrs.length) attrs = differingPaths(rc.change.before, rc.change.after, undefined, "", 3, false);
       const sens = differingPaths(rc.change.before_sensitive, rc.change.after_sensitive, undefined).filter((p) => !attrs.includes(p));
       const attributes = [...attrs, ...sens.map((p) => `${p} (sensitivity)`)];
       if (rc.type === "helm_release" && attrs.length === 1 && attrs[0].startsWith("values") && valuesTextOnly(rc.change.before, rc.change.after)) {

@@ -3,6 +3,16 @@
  * escaping of <, >, & and U+2028/U+2029. Strings a provider stores as JSON (the outpost config) are
  * compared as text, so the synthesized literal must be exactly what jsonencode() would produce.
  */
+/** Escapes Terraform template sequences so a literal string stays literal in .tf.json. */
+export function literalTemplate(text: string): string {
+  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}
+
+/** The inverse of literalTemplate: the text Terraform sees. */
+export function unescapeTemplate(text: string): string {
+  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
 export function tfJsonEncode(value: unknown): string {
   return encode(value);
 }

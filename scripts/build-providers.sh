@@ -72,6 +72,11 @@ while IFS=$'\t' read -r ns type pinned module commit subst subst_version; do
   entries+=("{\"namespace\":\"$ns\",\"type\":\"$type\",\"pinned\":\"$pinned\",\"kind\":\"$kind\",\"version\":\"$version\"}")
 done < "$here/terraform/providers.tsv"
 
+# OpenTofu looks providers up on registry.opentofu.org: the same tree there, hard-linked (it does not
+# follow a symlinked host directory)
+rm -rf "$mirror/registry.opentofu.org"
+cp -al "$mirror/registry.terraform.io" "$mirror/registry.opentofu.org"
+
 (IFS=,; echo "{\"mirror\":\"$mirror\",\"providers\":[${entries[*]}]}") > "$cache/providers.json"
 cat > "$tfrc.tmp" <<TFRC
 # Written by scripts/build-providers.sh. Use with TF_CLI_CONFIG_FILE=$tfrc

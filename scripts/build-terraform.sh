@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Only for machines without terraform: builds OpenTofu (MPL-2.0; cdktf and these tests drive it like
-# terraform) from the Go module proxy into $cache/bin, with a `terraform` link to it, and makes the
-# provider mirror answer for OpenTofu's default registry host too. Prints the bin dir to put on PATH.
+# terraform) from the Go module proxy into $cache/bin, with a `terraform` link to it. Prints the bin dir to put on PATH.
 set -euo pipefail
 cache=${AUTHENTIK_STACK_CACHE:-$HOME/.cache/authentik-stack}
 version=${OPENTOFU_VERSION:-v1.10.6}
@@ -18,7 +17,5 @@ if [[ ! -x "$bin/tofu" ]]; then
   rm -rf "$work"
 fi
 ln -sf tofu "$bin/terraform"
-# OpenTofu resolves "hashicorp/kubernetes" on registry.opentofu.org: serve the same mirror there
-mkdir -p "$cache/providers"
-[[ -e "$cache/providers/registry.opentofu.org" ]] || ln -s registry.terraform.io "$cache/providers/registry.opentofu.org"
+# (OpenTofu resolves "hashicorp/kubernetes" on registry.opentofu.org: build-providers.sh mirrors there too)
 echo "$bin"

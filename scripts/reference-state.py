@@ -32,7 +32,7 @@ DECLARED_SENSITIVE = {
     "module.authentik.module.ingress.kubernetes_ingress_v1.proxied-ingress": [[A("metadata"), I(0), A("annotations"), I("gethomepage.dev/widget.key")]],
 }
 # Framework-based providers keep an unset computed value null; SDKv2 ones store the zero value.
-FRAMEWORK_PROVIDERS = {"registry.terraform.io/hashicorp/helm"}
+FRAMEWORK_PROVIDERS = {"hashicorp/helm"}  # namespace/type, on any registry host (terraform or OpenTofu)
 
 
 def go_json(v):
@@ -187,7 +187,7 @@ def cmd_state(ref_file, out, plan_file, schemas_file):
         mod, typ, name, idx = split_address(ref_addr)
         schema = schemas[rc["provider_name"]]["resource_schemas"][typ]
         sens = []
-        after = normalize_block(rc["change"]["after"], rc["change"]["after_unknown"], rc["change"].get("after_sensitive"), schema["block"], [], sens, rc["provider_name"] not in FRAMEWORK_PROVIDERS)
+        after = normalize_block(rc["change"]["after"], rc["change"]["after_unknown"], rc["change"].get("after_sensitive"), schema["block"], [], sens, rc["provider_name"].split("/", 1)[1] not in FRAMEWORK_PROVIDERS)
         meta = (after.get("metadata") or [{}])[0] if isinstance(after.get("metadata"), list) else {}
         after["id"] = ids.get(ref_addr) or (f'{meta.get("namespace")}/{meta.get("name")}' if meta.get("namespace") else meta.get("name")) or after.get("name") or rc["address"]
         if typ == "cloudflare_record":
