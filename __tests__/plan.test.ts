@@ -34,7 +34,7 @@ describe("judgePlan", () => {
   it("names a sensitivity-only change", () => {
     const c = rc("kubernetes_config_map.x", ["update"], { data: { k: "v" } }, { data: { k: "v" } });
     c.change.after_sensitive = { data: { k: true } };
-    expect(judgePlan({ resource_changes: [c] }).changes[0].attributes).toEqual(["data.k (sensitivity)"]);
+    expect(judgePlan({ resource_changes: [c] }).changes[0].attributes).toEqual(["data (sensitivity)"]);
   });
 });
 
@@ -45,5 +45,21 @@ describe("Terraform JSON text", () => {
   });
   it("encodes like jsonencode(): sorted keys, compact, HTML-safe", () => {
     expect(tfJsonEncode({ b: [1, null], a: "<&>" })).toBe('{"a":"\\u003c\\u0026\\u003e","b":[1,null]}');
+  });
+});
+
+describe("a values file with template sequences", () => {
+  it("reaches the helm release literally (the local escapes ${ and %{)", () => {
+    const { synthJson } = require("./support/synth");
+    const { parseValues } = require("../lib/values");
+    const text = 'authentik:\n  existingSecret:\n    secretName: goauthentik\nserver:\n  env:\n    - name: X\n      value: "${not_terraform} %{also_not}"\n';
+    const json: any = synthJson({}, { text, path: "inline", values: parseValues(text) });
+    expect(json.locals.authentik_values).toContain("$${not_terraform} %%{also_not}");
+  });
+  it("without authentik.existingSecret the stack refuses, naming the field and the fix", () => {
+    const { synthJson } = require("./support/synth");
+    const { parseValues } = require("../lib/values");
+    const text = "server:\n  replicas: 3\n";
+    expect(() => synthJson({}, { text, path: "inline", values: parseValues(text) })).toThrow(/authentik\.existingSecret\.secretName is not set.*Fix: set it/);
   });
 });

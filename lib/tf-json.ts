@@ -5,12 +5,13 @@
  */
 /** Escapes Terraform template sequences so a literal string stays literal in .tf.json. */
 export function literalTemplate(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // function replacements: in a replacement string "$$" would mean a single "$"
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** The inverse of literalTemplate: the text Terraform sees. */
 export function unescapeTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+  return text.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
 }
 
 export function tfJsonEncode(value: unknown): string {

@@ -3,7 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildApp } from "../../main";
-import { DeepPartial, StackConfig } from "../../lib/config";
+import { App } from "cdktf";
+import { DeepPartial, StackConfig, loadConfig } from "../../lib/config";
+import { ValuesFile } from "../../lib/values";
+import { AuthentikStack } from "../../constructs/authentik-stack";
 import { StackJson } from "../../guards/types";
 import { GuardContext } from "../../guards/types";
 import { chartVersionsIn, loadGuardInputs } from "../../guards/inputs";
@@ -11,7 +14,12 @@ import { chartVersionsIn, loadGuardInputs } from "../../guards/inputs";
 export const ROOT = path.resolve(__dirname, "..", "..");
 
 /** The stack's JSON exactly as synthesis writes it (resolved tokens), without writing. */
-export function synthJson(overrides: DeepPartial<StackConfig> = {}): StackJson {
+export function synthJson(overrides: DeepPartial<StackConfig> = {}, values?: ValuesFile): StackJson {
+  if (values) {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "ak-synth-")) });
+    const stack = new AuthentikStack(app, { config: loadConfig(overrides), values });
+    return JSON.parse(JSON.stringify(stack.toTerraform()));
+  }
   const { stack } = buildApp(fs.mkdtempSync(path.join(os.tmpdir(), "ak-synth-")), overrides);
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }
