@@ -111,6 +111,8 @@ describe("parity with the live stack", () => {
     expect(Object.keys(json.output)).toEqual(["alerting_rules_yaml"]);
     expect(Object.values<any>(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0)).toBe(17);
     expect(Object.keys(json.data).flatMap((t) => Object.keys(json.data[t]))).toHaveLength(5);
+    // moved blocks out of modules need terraform >= 1.5 (the HCL stack declared no required_version)
+    expect(json.terraform.required_version).toBe(">= 1.5.0");
     // required_providers: pins (authentik bumped from ~> 2024.10 to 2026.2.1 to match the server)
     expect(json.terraform.required_providers.authentik.version).toBe("2026.2.1");
   });

@@ -2,8 +2,15 @@
  * State addresses are part of the contract with the live state: a resource whose address changes is
  * destroyed and recreated unless a `moved` block says where it went. Every resource in this stack
  * gets an explicit address through {@link pinAddress}; construct ids never leak into addresses.
+ *
+ * `moved` blocks are written directly (a top-level "moved" list) rather than through cdktf's
+ * moveFromId(): that one adds a validation which runs `terraform version` on every synth, making
+ * synth slower and impossible on a machine without terraform. The stack declares
+ * required_version >= 1.5.0 (moved blocks across modules) instead.
  */
-import { TerraformResource, TerraformDataSource } from "cdktf";
+import { TerraformResource, TerraformDataSource, TerraformStack } from "cdktf";
+
+const moves = new WeakMap<TerraformStack, Array<{ from: string; to: string }>>();
 
 /**
  * Gives a resource the root address `<type>.<name>` and, when it lived elsewhere in the HCL stack's
@@ -11,8 +18,14 @@ import { TerraformResource, TerraformDataSource } from "cdktf";
  */
 export function pinAddress<T extends TerraformResource>(resource: T, name: string, previousAddress?: string): T {
   resource.overrideLogicalId(name);
-  if (previousAddress && previousAddress !== `${resource.terraformResourceType}.${name}`) {
-    resource.moveFromId(previousAddress);
+  const to = `${resource.terraformResourceType}.${name}`;
+  if (previousAddress && previousAddress !== to) {
+    const stack = TerraformStack.of(resource);
+    const list = moves.get(stack) ?? [];
+    if (list.some((m) => m.from === previousAddress)) throw new Error(`${previousAddress} is moved twice (to ${to})`);
+    list.push({ from: previousAddress, to });
+    moves.set(stack, list);
+    stack.addOverride("moved", list);
   }
   return resource;
 }

@@ -42,7 +42,7 @@ export class AuthentikStack extends TerraformStack {
     this.config = c;
     this.names = deriveNames(c);
     const root = props.rootDir ?? packageRoot();
-    this.values = props.values ?? readValuesFile(path.join(root, c.release.valuesFile));
+    this.values = props.values ?? readValuesFile(path.resolve(root, c.release.valuesFile));
     const postgresSecret = this.values.values.existingSecretName;
     if (!postgresSecret) {
       throw new Error(

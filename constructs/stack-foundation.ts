@@ -82,6 +82,8 @@ export class StackFoundation extends Construct {
     new CloudflareProvider(scope, "cloudflare", { apiKey: this.cfPlatform.value("cloudflare_api_key"), email: email.stringValue });
     new AuthentikProvider(scope, "authentik", { url: `https://authentik.${c.domain}`, token: this.authentikTf.value("tf_api_token") });
 
+    // moved blocks out of modules need terraform >= 1.5 (declared, not probed at synth: see address.ts)
+    scope.addOverride("terraform.required_version", ">= 1.5.0");
     for (const [name, req] of Object.entries(PROVIDER_REQUIREMENTS)) {
       scope.addOverride(`terraform.required_providers.${name}`, { source: req.source, version: req.version });
     }

@@ -62,6 +62,7 @@ async function main() {
   const want = fingerprint();
   if (process.argv.includes("--if-stale") && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === want) return;
   const started = Date.now();
+  process.env.CHECKPOINT_DISABLE = "1"; // no telemetry calls (and no error lines) from the generator
   const { TerraformProviderGenerator, CodeMaker } = require("@cdktf/provider-generator");
   fs.rmSync(outDir, { recursive: true, force: true });
   for (const [name, spec] of Object.entries(PROVIDERS)) {
