@@ -45,6 +45,8 @@ log(`machine: ${os.cpus().length} cpu, node ${process.version}`);
 const bare = time("node -e ''", process.execPath, ["-e", ""]);
 const floor = time("import floor (submodules)", process.execPath, [path.join(__dirname, "import-floor.js")]);
 const barrel = time("import floor (package barrels)", process.execPath, [path.join(__dirname, "import-floor.js"), "--barrel"], quick ? 2 : 3);
+const npmFloor = time("npm run of node -e ''", "npm", ["run", "--silent", "bench:npm-floor"]);
+const nodeSynth = time("node bin/synth.js", process.execPath, [path.join(root, "bin", "synth.js")]);
 const npmSynth = time("npm run synth", "npm", ["run", "--silent", "synth"]);
 const cliSynth = time("cdktf synth", path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", fs.mkdtempSync(path.join(os.tmpdir(), "ak-cli-"))], quick ? 1 : 3, { env: { CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" } });
 const scale = {};
@@ -66,6 +68,8 @@ const lines = [
   `| \`node -e ''\` | ${bare.n} | ${fmt(bare)} |`,
   `| import floor: cdktf + provider classes by submodule | ${floor.n} | ${fmt(floor)} |`,
   `| same through the package barrels | ${barrel.n} | ${fmt(barrel)} |`,
+  `| \`npm run\` of \`node -e ''\` (npm's own cost) | ${npmFloor.n} | ${fmt(npmFloor)} |`,
+  `| \`node bin/synth.js\` (what \`npm run synth\` runs) | ${nodeSynth.n} | ${fmt(nodeSynth)} |`,
   `| \`npm run synth\` (end to end, guards on) | ${npmSynth.n} | ${fmt(npmSynth)} |`,
   `| \`cdktf synth\` (CLI) | ${cliSynth.n} | ${fmt(cliSynth)} |`,
   ...(testAll ? [`| \`npm test\` (provider mirror cached) | ${testAll.n} | ${fmt(testAll)} |`] : []),
@@ -78,6 +82,8 @@ const lines = [
   "| ratio | value | target |",
   "|---|---|---|",
   `| npm run synth ÷ import floor | ${r(npmSynth.median, floor.median)} | ≤ 1.5 |`,
+  `| node bin/synth.js ÷ import floor (without npm's start-up) | ${r(nodeSynth.median, floor.median)} | ≤ 1.5 |`,
+  `| npm run synth ÷ (import floor + npm's own cost − node -e '') | ${r(npmSynth.median, floor.median + npmFloor.median - bare.median)} | ≤ 1.5 |`,
   `| cdktf synth ÷ npm run synth | ${r(cliSynth.median, npmSynth.median)} | ≥ 2 |`,
   `| barrel imports ÷ submodule imports | ${r(barrel.median, floor.median)} | (why submodules) |`,
   `| time(N=1000) ÷ time(N=0) | ${r(scale[1000].time.median, scale[0].time.median)} | (growth) |`,

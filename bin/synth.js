@@ -9,24 +9,31 @@ const path = require("path");
 const { execFileSync } = require("child_process");
 
 const root = path.resolve(__dirname, "..");
-const stamp = path.join(root, "dist", ".tsbuildinfo");
+// written after every successful build (tsc's own .tsbuildinfo is not rewritten when nothing changed)
+const stamp = path.join(root, "dist", ".built");
 const started = process.hrtime.bigint();
 
-function newestSource(dir, newest = 0) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name === "dist" || e.name === "cdktf.out" || e.name === "__tests__" || e.name.startsWith(".git")) continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = newestSource(p, newest);
-    else if (e.name.endsWith(".ts") || (dir.endsWith("schemas") && e.name.endsWith(".json"))) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+// what the build compiles (tsconfig "include") and what the bindings come from
+const SOURCES = ["main.ts", "lib", "constructs", "guards", "cli", "alerts", ".gen", "schemas"];
+function newestSource(p, newest = 0) {
+  let st;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return newest;
   }
+  if (!st.isDirectory()) return /\.(ts|json)$/.test(p) ? Math.max(newest, st.mtimeMs) : newest;
+  for (const e of fs.readdirSync(p)) newest = newestSource(path.join(p, e), newest);
   return newest;
 }
 
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-if (!fs.existsSync(path.join(root, ".gen", ".fingerprint")) || newestSource(root) > built) {
+const newest = SOURCES.reduce((n, s) => newestSource(path.join(root, s), n), 0);
+if (!fs.existsSync(path.join(root, ".gen", ".fingerprint")) || newest > built) {
   process.stderr.write("[synth] sources changed; compiling (npm run build)\n");
   execFileSync(process.execPath, [path.join(root, "scripts", "gen-bindings.js"), "--if-stale"], { stdio: "inherit", cwd: root });
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
+  fs.writeFileSync(stamp, new Date().toISOString() + "\n");
 }
 
 try {

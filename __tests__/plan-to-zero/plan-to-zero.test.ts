@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { planStack, judgePlan } from "../../lib/plan";
+import { planStack, judgePlan, formatVerdict } from "../../lib/plan";
 import { ROOT, synthJson, clone } from "../support/synth";
 import { OfflineWorld, prepareWorkdir, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
 
@@ -91,6 +91,9 @@ describe("plan-to-zero against the reference state", () => {
     expect(verdict.changes).toHaveLength(1);
     expect(verdict.changes[0]).toMatchObject({ address: "helm_release.authentik", kind: "helm-values-text" });
     expect(verdict.changes[0].note).toContain("helm upgrade");
+    // the plan carries the Vault values in clear; the report never shows values
+    const report = JSON.stringify(verdict) + formatVerdict(verdict).join("\n");
+    for (const v of [...Object.values(TEST_SECRETS.platform), ...Object.values(TEST_SECRETS.authentik)]) expect(report).not.toContain(v);
   });
 
   it("never leaks the test secrets into the synthesized JSON", () => {
