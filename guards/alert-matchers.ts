@@ -6,8 +6,7 @@
  */
 import { outpostObjectName } from "../lib/config";
 import { alertGroups, block, blocks, outposts, resourcesOf } from "./stack-json";
-import { Finding, Guard, finder } from "./types";
-import { StackJson } from "./types";
+import { Finding, Guard, StackJson, finder } from "./types";
 
 const ID = "AK007";
 const f = finder(ID);
@@ -45,6 +44,7 @@ export function outpostSeriesNames(stack: StackJson): { traefikService?: string;
   return {
     namespace: ns,
     traefikService: port !== undefined ? `${ns}-${svc}-${port}@kubernetes` : undefined,
+    // a Deployment's pods are named <deployment>-<replicaset hash>-<pod suffix>; any such name will do
     podName: `${svc}-5d8f7c9b6d-x2x7q`,
     entrypoints,
   };

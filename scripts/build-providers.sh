@@ -21,9 +21,12 @@ mkdir -p "$mirror" "$cache/plugin-cache"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}" CGO_ENABLED=0
 
 log() { echo "[providers $(date +%H:%M:%S)] $*"; }
-install_to() { # module@version dest-binary version-label
+install_to() { # module@version dest-binary version-label log-file (go's output goes there)
   local gobin; gobin=$(mktemp -d)
-  GOBIN="$gobin" go install -trimpath -ldflags "-s -w -X main.version=$3" "$1" || { rm -rf "$gobin"; return 1; }
+  if ! GOBIN="$gobin" go install -trimpath -ldflags "-s -w -X main.version=$3" "$1" >"$4" 2>&1; then
+    rm -rf "$gobin"
+    return 1
+  fi
   mkdir -p "$(dirname "$2")"
   mv "$gobin"/terraform-provider-* "$2.tmp" && mv "$2.tmp" "$2"
   rm -rf "$gobin"
@@ -49,12 +52,16 @@ while IFS=$'\t' read -r ns type pinned module commit subst subst_version; do
     start=$(date +%s)
     dest="$mirror/registry.terraform.io/$ns/$type/$pinned/linux_amd64/terraform-provider-${type}_v$pinned"
     log "$ns/$type $pinned: building $module@$commit"
-    if install_to "$module@$commit" "$dest" "$pinned" 2>"$cache/$type.err"; then
+    if install_to "$module@$commit" "$dest" "$pinned" "$cache/$type.log"; then
       version=$pinned kind=pinned
     elif [[ "$subst" != "-" ]]; then
-      log "$ns/$type $pinned: the proxy refused the pinned commit ($(grep -m1 -o 'not available\|403\|404' "$cache/$type.err" || echo error)); building the served substitute $module@$subst as $subst_version"
+      log "$ns/$type $pinned: the proxy refused the pinned commit ($(grep -m1 -o 'not available\|403\|404' "$cache/$type.log" || echo "see $cache/$type.log")); building the served substitute $module@$subst as $subst_version (minutes when the Go cache is cold)"
       dest="$mirror/registry.terraform.io/$ns/$type/$subst_version/linux_amd64/terraform-provider-${type}_v$subst_version"
-      install_to "$module@$subst" "$dest" "$subst_version"
+      if ! install_to "$module@$subst" "$dest" "$subst_version" "$cache/$type.log"; then
+        tail -20 "$cache/$type.log" >&2
+        log "$ns/$type: building $module@$subst failed (full log: $cache/$type.log)"
+        exit 1
+      fi
       version=$subst_version kind=substitute
     else
       # Nothing real is served: build the schema stand-in, which serves schemas/<type>.json (the
