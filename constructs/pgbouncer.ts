@@ -9,7 +9,7 @@ import { Secret } from "@cdktf/provider-kubernetes/lib/secret";
 import { Deployment } from "@cdktf/provider-kubernetes/lib/deployment";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { Service } from "@cdktf/provider-kubernetes/lib/service";
-import { StackConfig } from "../lib/config";
+import { StackConfig, deriveNames } from "../lib/config";
 import { inAuthentikModule, pinAddress } from "./address";
 
 export interface PgBouncerProps {
@@ -52,7 +52,7 @@ export class PgBouncer extends Construct {
     const b = c.pgbouncer;
     const ns = c.namespace; // literal, as live: these objects don't depend on the namespace resource
     const labels = { app: b.name };
-    this.host = `${b.name}.${ns}`;
+    this.host = deriveNames(c).pgbouncerHost;
     this.port = b.port;
 
     const config = pinAddress(

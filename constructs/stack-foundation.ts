@@ -10,7 +10,7 @@ import { VaultProvider } from "../.gen/providers/vault/provider";
 import { DataVaultKvSecretV2 } from "../.gen/providers/vault/data-vault-kv-secret-v2";
 import { CloudflareProvider } from "../.gen/providers/cloudflare/provider";
 import { AuthentikProvider } from "../.gen/providers/authentik/provider";
-import { StackConfig } from "../lib/config";
+import { StackConfig, deriveNames } from "../lib/config";
 import { PROVIDER_REQUIREMENTS } from "../lib/providers";
 import { pinDataAddress } from "./address";
 
@@ -80,7 +80,7 @@ export class StackFoundation extends Construct {
     this.cfPlatform = secret("cf_platform", c.vault.platformPath);
 
     new CloudflareProvider(scope, "cloudflare", { apiKey: this.cfPlatform.value("cloudflare_api_key"), email: email.stringValue });
-    new AuthentikProvider(scope, "authentik", { url: `https://authentik.${c.domain}`, token: this.authentikTf.value("tf_api_token") });
+    new AuthentikProvider(scope, "authentik", { url: deriveNames(c).authentikUrl, token: this.authentikTf.value("tf_api_token") });
 
     // moved blocks out of modules need terraform >= 1.5 (declared, not probed at synth: see address.ts)
     scope.addOverride("terraform.required_version", ">= 1.5.0");

@@ -6,7 +6,7 @@
 import { Construct } from "constructs";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { Record as CloudflareRecord } from "../.gen/providers/cloudflare/record";
-import { StackConfig } from "../lib/config";
+import { StackConfig, deriveNames } from "../lib/config";
 import { pinAddress } from "./address";
 
 /** The factory's middlewares, in the order Traefik applies them. */
@@ -120,7 +120,7 @@ export class TraefikIngress extends Construct {
       this.dnsRecord = pinAddress(
         new CloudflareRecord(this, "dns", {
           name: sub,
-          content: `${c.dns.tunnelId}.cfargotunnel.com`,
+          content: deriveNames(c).tunnelTarget,
           proxied: true,
           ttl: 1,
           type: "CNAME",
