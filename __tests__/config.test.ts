@@ -77,3 +77,16 @@ describe("derived names", () => {
     expect(slugify("  Ünïcode -- Outpost!! ")).toBe("unicode-outpost");
   });
 });
+
+describe("the values file", () => {
+  it("missing: the error names the field, the value, what is allowed and the fix", () => {
+    const { readValuesFile } = require("../lib/values");
+    expect(() => readValuesFile("/nonexistent/values.yaml")).toThrow(
+      /config\.release\.valuesFile: cannot read "\/nonexistent\/values\.yaml" \(ENOENT\); allowed: a readable Helm values file.*Fix: point release\.valuesFile at it/,
+    );
+  });
+  it("not YAML: the error names the file", () => {
+    const { parseValues } = require("../lib/values");
+    expect(() => parseValues("a: [unclosed", "values/x.yaml")).toThrow(/^values\/x\.yaml: not valid YAML/);
+  });
+});

@@ -56,7 +56,10 @@ export function readValuesFile(file: string): ValuesFile {
   try {
     text = fs.readFileSync(abs, "utf8");
   } catch (e) {
-    throw new Error(`release.valuesFile: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `config.release.valuesFile: cannot read ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
+        `allowed: a readable Helm values file, absolute or relative to the repo root. Fix: point release.valuesFile at it (default values/authentik.yaml).`,
+    );
   }
   return { path: abs, text, values: parseValues(text, file) };
 }
