@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { App } from "cdktf";
-import { loadConfig, DeepPartial, StackConfig } from "./lib/config";
+import { ConfigError, loadConfig, DeepPartial, StackConfig } from "./lib/config";
 import { AuthentikStack } from "./constructs/authentik-stack";
 import { attachGuards } from "./guards/aspect";
 
@@ -15,7 +15,9 @@ export function readOverrides(env: NodeJS.ProcessEnv = process.env): DeepPartial
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new Error(`AUTHENTIK_STACK_CONFIG=${file}: ${(e as Error).message}`);
+    throw new ConfigError([
+      `AUTHENTIK_STACK_CONFIG=${file}: ${(e as Error).message.split("\n")[0]}; allowed: a readable JSON file holding a partial stack config, e.g. {"catchAll": {"accessTokenValidity": "weeks=2"}}`,
+    ]);
   }
 }
 

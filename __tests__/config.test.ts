@@ -87,6 +87,23 @@ describe("the values file", () => {
   });
   it("not YAML: the error names the file", () => {
     const { parseValues } = require("../lib/values");
-    expect(() => parseValues("a: [unclosed", "values/x.yaml")).toThrow(/^values\/x\.yaml: not valid YAML/);
+    expect(() => parseValues("a: [unclosed", "values/x.yaml")).toThrow(/^values\/x\.yaml: not valid YAML.*Fix: /);
+  });
+  it("a list at the top: the error says what is allowed", () => {
+    const { parseValues } = require("../lib/values");
+    expect(() => parseValues("- a\n- b\n", "values/x.yaml")).toThrow("values/x.yaml: the top level is a list; allowed: a YAML mapping of chart values");
+  });
+});
+
+describe("state addresses", () => {
+  it("refuse to move one previous address to two places", () => {
+    const { App, TerraformStack } = require("cdktf");
+    const { Namespace } = require("@cdktf/provider-kubernetes/lib/namespace");
+    const { pinAddress } = require("../constructs/address");
+    const stack = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "ak-mv-")) }), "s");
+    pinAddress(new Namespace(stack, "a", { metadata: { name: "a" } }), "a", "module.m.kubernetes_namespace.x");
+    expect(() => pinAddress(new Namespace(stack, "b", { metadata: { name: "b" } }), "b", "module.m.kubernetes_namespace.x")).toThrow(
+      "moved: module.m.kubernetes_namespace.x is moved twice, to kubernetes_namespace.a and to kubernetes_namespace.b",
+    );
   });
 });

@@ -4,7 +4,7 @@
  * deployment names from the release name, memory thresholds from the /dev/shm size.
  */
 import { stringify } from "yaml";
-import { StackConfig, deriveNames } from "../lib/config";
+import { LABELS, StackConfig, deriveNames } from "../lib/config";
 import { formatGiB, parseQuantity } from "../lib/quantity";
 import { Matcher, eq, hasPrefix, selector } from "./promql";
 
@@ -64,7 +64,7 @@ export function buildAlertGroups(c: StackConfig, extraGroups: readonly RuleGroup
   const critBytes = shmBytes * a.memoryCriticalFractionOfShm;
   const workingSet = selector("container_memory_working_set_bytes", [ns, m.outpostPod, eq("container", n.outpostContainerName)]);
   const deployment = (name: string) => [ns, eq("deployment", name)];
-  const restartCmd = `kubectl -n ${c.namespace} delete pod -l goauthentik.io/outpost-name=${n.outpostSlug}`;
+  const restartCmd = `kubectl -n ${c.namespace} delete pod -l ${LABELS.outpostName}=${n.outpostSlug}`;
 
   const outpost: AlertRule[] = [
     {

@@ -13,8 +13,11 @@ const root = path.resolve(__dirname, "..");
 const stamp = path.join(root, "dist", ".built");
 const started = process.hrtime.bigint();
 
-// what the build compiles (tsconfig "include") and what the bindings come from
-const SOURCES = ["main.ts", "lib", "constructs", "guards", "cli", "alerts", ".gen", "schemas"];
+// what the build compiles (tsconfig "include": its top-level entries) and what the bindings come from
+const SOURCES = [
+  ...new Set(JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")).include.map((g) => g.split("/")[0])),
+  "schemas",
+];
 function newestSource(p, newest = 0) {
   let st;
   try {

@@ -10,10 +10,12 @@ import { readAcknowledgements } from "../guards/aspect";
 import { ttlReport } from "../guards/ttls";
 import { StackJson } from "../guards/types";
 import { packageRoot } from "../lib/paths";
+import { loadConfig } from "../lib/config";
+import { readOverrides } from "../main";
 import { EXIT, UsageError, parseArgs } from "./output";
 
 export const CHECK_USAGE = `usage: authentik-stack check [--json] [--ack ID=reason]... [cdk.tf.json]
-  Runs the guards over a synthesized stack (default cdktf.out/stacks/authentik/cdk.tf.json).
+  Runs the guards over a synthesized stack (default cdktf.out/stacks/<stackName>/cdk.tf.json).
   --ack ID=reason   acknowledge warnings of guard ID (errors can't be acknowledged); also read
                     from guard-acknowledgements.json at the repo root
   exit 0 no errors, 1 errors, 2 unusable input`;
@@ -42,7 +44,7 @@ export function runCheck(argv: string[], out: (s: string) => void): number {
   const args = parseArgs(argv, ["json"], ["ack"]);
   if (args.positional.length > 1) throw new UsageError("check takes one path");
   const root = packageRoot();
-  const file = args.positional[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", "authentik", "cdk.tf.json");
+  const file = args.positional[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", loadConfig(readOverrides()).stackName, "cdk.tf.json");
   const stack = readStackJson(file);
   const acks: Acknowledgement[] = [...readAcknowledgements(root)];
   for (const a of args.flags.get("ack") ?? []) {

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildApp } from "../main";
+import { buildApp, readOverrides } from "../main";
+import { loadConfig } from "../lib/config";
 import { formatVerdict, planStack, TerraformError } from "../lib/plan";
 import { UsageError, parseArgs, progress } from "./output";
 
@@ -19,7 +20,7 @@ export function preflight(env: NodeJS.ProcessEnv, home = os.homedir()): string |
 
 export async function runPlanToZero(argv: string[], out: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, ["json"], ["stack", "var-file"]);
-  const stackName = args.flags.get("stack")?.[0] ?? "authentik";
+  const stackName = args.flags.get("stack")?.[0] ?? loadConfig(readOverrides()).stackName;
   const json = args.flags.has("json");
   const fail = (reason: string) => {
     if (json) out(JSON.stringify({ result: "error", reason }));

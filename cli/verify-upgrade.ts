@@ -31,9 +31,9 @@ async function planToZeroChanges(): Promise<string[]> {
   const why = preflight(process.env);
   if (why) throw new Error(why);
   progress("step 7: synthesizing and planning (can take minutes)");
-  const { app } = buildApp("cdktf.out");
+  const { app, stack } = buildApp("cdktf.out");
   app.synth();
-  const { verdict } = await planStack({ dir: path.resolve("cdktf.out", "stacks", "authentik"), onProgress: progress });
+  const { verdict } = await planStack({ dir: path.resolve("cdktf.out", "stacks", stack.node.id), onProgress: progress });
   return verdict.noChanges ? [] : formatVerdict(verdict).slice(1).map((l) => l.trim());
 }
 

@@ -22,7 +22,10 @@ export function pinAddress<T extends TerraformResource>(resource: T, name: strin
   if (previousAddress && previousAddress !== to) {
     const stack = TerraformStack.of(resource);
     const list = moves.get(stack) ?? [];
-    if (list.some((m) => m.from === previousAddress)) throw new Error(`${previousAddress} is moved twice (to ${to})`);
+    const earlier = list.find((m) => m.from === previousAddress);
+    if (earlier) {
+      throw new Error(`moved: ${previousAddress} is moved twice, to ${earlier.to} and to ${to}; a state address can move to one place only. Fix: give only one resource that previous address.`);
+    }
     list.push({ from: previousAddress, to });
     moves.set(stack, list);
     stack.addOverride("moved", list);

@@ -8,7 +8,8 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { Outpost } from "../.gen/providers/authentik/outpost";
-import { DerivedNames, OUTPOST_POSTGRES_ENV, StackConfig, deriveNames } from "../lib/config";
+import { DerivedNames, LABELS, OUTPOST_POSTGRES_ENV, StackConfig, deriveNames } from "../lib/config";
+import { SERVER_POD_LABELS } from "../lib/outpost-controller";
 import {
   JsonPatchOp,
   addPodLabel,
@@ -48,7 +49,7 @@ export interface OutpostConfigObject {
 }
 
 /** The component label the controller's embedded-outpost selector carries (and the pods need). */
-export const COMPONENT_LABEL = { key: "app.kubernetes.io/component", value: "server" } as const;
+export const COMPONENT_LABEL = { key: LABELS.component, value: SERVER_POD_LABELS[LABELS.component] } as const;
 
 /** The deployment patches: /dev/shm, resources, component label, postgres env. */
 export function deploymentPatches(c: StackConfig, postgresSecretName: string): JsonPatchOp[] {

@@ -1,7 +1,7 @@
 /** Shared reading of the outpost record's patches, for the outpost guards. */
 import { applyPatch, deepClone, JsonPatchError, Operation } from "fast-json-patch";
 import { renderControllerObjects } from "../lib/outpost-controller";
-import { outposts } from "./stack-json";
+import { outposts, resourcesOf } from "./stack-json";
 import { StackJson } from "./types";
 
 export interface OutpostView {
@@ -14,9 +14,12 @@ export interface OutpostView {
   readonly configError?: string;
   readonly deploymentPatches: any[];
   readonly servicePatches: any[];
+  /** The authentik version the controller renders (the chart version of the stack's helm release). */
+  readonly version: string;
 }
 
 export function outpostViews(stack: StackJson): OutpostView[] {
+  const version = String(resourcesOf(stack, "helm_release")[0]?.values.version ?? "unknown");
   return outposts(stack).map((o) => {
     const patches = o.config?.kubernetes_json_patches ?? {};
     const declared = o.values?.["//"]?.authentik_stack?.outpost_uuid;
@@ -29,6 +32,7 @@ export function outpostViews(stack: StackJson): OutpostView[] {
       configError: o.configError,
       deploymentPatches: Array.isArray(patches.deployment) ? patches.deployment : [],
       servicePatches: Array.isArray(patches.service) ? patches.service : [],
+      version,
     };
   });
 }
@@ -51,7 +55,7 @@ export function applyOutpostPatches(o: OutpostView): PatchOutcome {
     namespace: cfg.kubernetes_namespace ?? "default",
     objectNamingTemplate: cfg.object_naming_template ?? "ak-outpost-%(name)s",
     replicas: cfg.kubernetes_replicas ?? 1,
-    version: "2026.2.2",
+    version: o.version,
     embedded: true,
   });
   const failures: PatchOutcome["failures"] = [];

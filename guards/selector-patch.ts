@@ -3,13 +3,14 @@
  * the server pods (app.kubernetes.io/name=authentik); without the replace /spec/selector patch the
  * Service has no outpost endpoints and forward-auth falls back to Basic Auth ("Emergency Access").
  */
-import { controllerPodLabels } from "../lib/outpost-controller";
+import { LABELS, outpostPodLabels } from "../lib/config";
+import { SERVER_POD_LABELS } from "../lib/outpost-controller";
 import { outpostViews } from "./outpost-patches";
 import { Guard, finder } from "./types";
 
 const ID = "AK001";
 const f = finder(ID);
-const SERVER_NAME = "authentik";
+const SERVER_NAME = SERVER_POD_LABELS[LABELS.name];
 
 export const selectorPatchGuard: Guard = {
   id: ID,
@@ -39,18 +40,18 @@ export const selectorPatchGuard: Guard = {
         out.push(f("error", { address: o.address, attribute: `${a}.op`, message: `selector patch uses op '${patch.op}'; only replace swaps the whole selector (add/merge would keep the server-pod labels)`, expected: "replace", actual: String(patch.op), fix: "Use replaceServiceSelector()." }));
       }
       const sel = patch.value ?? {};
-      if (sel["app.kubernetes.io/name"] === SERVER_NAME) {
-        out.push(f("error", { address: o.address, attribute: `${a}.value`, message: `selector selects app.kubernetes.io/name=${SERVER_NAME} (the server pods)`, expected: `app.kubernetes.io/name=authentik-outpost-${o.type}`, actual: `app.kubernetes.io/name=${SERVER_NAME}`, fix: "Keep the replace /spec/selector patch built from the outpost's own labels." }));
+      if (sel[LABELS.name] === SERVER_NAME) {
+        out.push(f("error", { address: o.address, attribute: `${a}.value`, message: `selector selects ${LABELS.name}=${SERVER_NAME} (the server pods)`, expected: `${LABELS.name}=${outpostPodLabels({ name: o.name, type: o.type, uuid: "" })[LABELS.name]}`, actual: `${LABELS.name}=${SERVER_NAME}`, fix: "Keep the replace /spec/selector patch built from the outpost's own labels." }));
         return out;
       }
-      const uuid = sel["goauthentik.io/outpost-uuid"];
-      const want = controllerPodLabels({ name: o.name, type: o.type, uuid: o.declaredUuidHex ?? String(uuid ?? "") });
+      const uuid = sel[LABELS.outpostUuid];
+      const want = outpostPodLabels({ name: o.name, type: o.type, uuid: o.declaredUuidHex ?? String(uuid ?? "") });
       if (typeof uuid !== "string" || !/^[0-9a-f]{32}$/.test(uuid)) {
-        out.push(f("error", { address: o.address, attribute: `${a}.value["goauthentik.io/outpost-uuid"]`, message: "outpost-uuid label is not the 32-hex form the controller writes (uuid.hex, no dashes); the selector matches no pod", expected: "32 lower-case hex digits", actual: JSON.stringify(uuid), fix: "Derive it from config.outpost.uuid with the dashes removed (deriveNames().outpostUuidHex)." }));
+        out.push(f("error", { address: o.address, attribute: `${a}.value["${LABELS.outpostUuid}"]`, message: "outpost-uuid label is not the 32-hex form the controller writes (uuid.hex, no dashes); the selector matches no pod", expected: "32 lower-case hex digits", actual: JSON.stringify(uuid), fix: "Derive it from config.outpost.uuid with the dashes removed (deriveNames().outpostUuidHex)." }));
       }
       for (const [k, v] of Object.entries(want)) {
-        if (k === "goauthentik.io/outpost-uuid" && !o.declaredUuidHex) continue;
-        if (k === "goauthentik.io/outpost-uuid" && !/^[0-9a-f]{32}$/.test(String(uuid))) continue;
+        if (k === LABELS.outpostUuid && !o.declaredUuidHex) continue;
+        if (k === LABELS.outpostUuid && !/^[0-9a-f]{32}$/.test(String(uuid))) continue;
         if (sel[k] !== v) {
           out.push(f("error", { address: o.address, attribute: `${a}.value["${k}"]`, message: `selector label ${k} does not match the outpost's pod label`, expected: v, actual: JSON.stringify(sel[k]), fix: "Build the selector from the outpost's own labels (deriveNames(config).outpostPodLabels)." }));
         }

@@ -58,10 +58,9 @@ export interface HelmValues {
   readonly error?: string;
 }
 
-/** The authentik helm release's values (first values document), parsed. */
+/** The stack's helm releases' values (first values document), parsed. The stack has one: goauthentik. */
 export function helmValues(ctx: GuardContext): HelmValues[] {
   return resourcesOf(ctx.stack, "helm_release")
-    .filter((r) => r.values.chart === "authentik")
     .map((r) => {
       const text = resolveLocalText(ctx.stack, (r.values.values ?? [])[0]);
       if (text === undefined) return { address: r.address, chartVersion: r.values.version, error: "values[0] is not literal text the guards can read" };

@@ -404,6 +404,30 @@ export function outpostObjectName(o: Pick<OutpostConfig, "name" | "objectNamingT
   return o.objectNamingTemplate.replace("%(name)s", slugify(o.name));
 }
 
+/** Label keys the outpost controller and the authentik chart put on pods. */
+export const LABELS = {
+  name: "app.kubernetes.io/name",
+  managedBy: "app.kubernetes.io/managed-by",
+  component: "app.kubernetes.io/component",
+  outpostName: "goauthentik.io/outpost-name",
+  outpostType: "goauthentik.io/outpost-type",
+  outpostUuid: "goauthentik.io/outpost-uuid",
+} as const;
+
+/**
+ * The labels authentik's outpost controller puts on an outpost's pods ("pod meta"): what the Service
+ * must select. The UUID is written as 32 hex digits (uuid.hex), the name slugified.
+ */
+export function outpostPodLabels(o: { readonly name: string; readonly type: string; readonly uuid: string }): Record<string, string> {
+  return {
+    [LABELS.managedBy]: "goauthentik.io",
+    [LABELS.name]: `authentik-outpost-${o.type}`,
+    [LABELS.outpostName]: slugify(o.name),
+    [LABELS.outpostType]: o.type,
+    [LABELS.outpostUuid]: o.uuid.replace(/-/g, ""),
+  };
+}
+
 /** Everything derived from the config: read these, never retype them. */
 export interface DerivedNames {
   readonly authentikHost: string;
@@ -433,13 +457,7 @@ export function deriveNames(c: StackConfig): DerivedNames {
     outpostSlug,
     outpostObjectName: objectName,
     outpostUuidHex: uuidHex,
-    outpostPodLabels: {
-      "app.kubernetes.io/managed-by": "goauthentik.io",
-      "app.kubernetes.io/name": `authentik-outpost-${c.outpost.type}`,
-      "goauthentik.io/outpost-name": outpostSlug,
-      "goauthentik.io/outpost-type": c.outpost.type,
-      "goauthentik.io/outpost-uuid": uuidHex,
-    },
+    outpostPodLabels: outpostPodLabels(c.outpost),
     outpostTraefikService: `${c.namespace}-${objectName}-${c.outpost.ports.http}@kubernetes`,
     outpostContainerName: c.outpost.type,
     serverDeployment: `${c.release.name}-server`,

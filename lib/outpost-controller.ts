@@ -4,7 +4,7 @@
  * controller's reconcilers (see ../shared/reference/outpost-controller-objects.yaml, checked in a test),
  * including the embedded-outpost selector bug (selects the server pods).
  */
-import { outpostObjectName, slugify } from "./config";
+import { DEFAULT_CONFIG, LABELS, OutpostConfig, outpostObjectName, outpostPodLabels } from "./config";
 
 export interface ControllerInput {
   readonly name: string;
@@ -16,32 +16,26 @@ export interface ControllerInput {
   readonly replicas: number;
   readonly version: string;
   readonly embedded: boolean;
+  /** The outpost's ports. @default - the config's defaults (the controller's fixed proxy ports) */
+  readonly ports?: OutpostConfig["ports"];
 }
 
-/** Ports of a proxy outpost, fixed by the controller. */
-export const PROXY_PORTS = [
-  { name: "http", port: 9000 },
-  { name: "http-metrics", port: 9300 },
-  { name: "https", port: 9443 },
-] as const;
-
-/** The labels the controller puts on outpost pods ("pod meta"). */
-export function controllerPodLabels(i: Pick<ControllerInput, "name" | "type" | "uuid">): Record<string, string> {
-  return {
-    "app.kubernetes.io/name": `authentik-outpost-${i.type}`,
-    "app.kubernetes.io/managed-by": "goauthentik.io",
-    "goauthentik.io/outpost-uuid": i.uuid.replace(/-/g, ""),
-    "goauthentik.io/outpost-name": slugify(i.name),
-    "goauthentik.io/outpost-type": i.type,
-  };
+/** The port names the controller gives a proxy outpost's ports. */
+function namedPorts(p: OutpostConfig["ports"]) {
+  return [
+    { name: "http", port: p.http },
+    { name: "http-metrics", port: p.metrics },
+    { name: "https", port: p.https },
+  ];
 }
 
 /** The labels the authentik server pods carry (what the buggy embedded selector selects). */
-export const SERVER_POD_LABELS = { "app.kubernetes.io/name": "authentik", "app.kubernetes.io/component": "server" } as const;
+export const SERVER_POD_LABELS: Readonly<Record<string, string>> = { [LABELS.name]: "authentik", [LABELS.component]: "server" };
 
 export function renderControllerObjects(i: ControllerInput): { deployment: any; service: any } {
   const name = outpostObjectName({ name: i.name, objectNamingTemplate: i.objectNamingTemplate });
-  const meta = controllerPodLabels(i);
+  const meta = outpostPodLabels(i);
+  const ports = namedPorts(i.ports ?? DEFAULT_CONFIG.outpost.ports);
   const secretEnv = (env: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name, key } } });
   const deployment = {
     apiVersion: "apps/v1",
@@ -58,7 +52,7 @@ export function renderControllerObjects(i: ControllerInput): { deployment: any; 
             {
               name: i.type,
               image: `ghcr.io/goauthentik/${i.type}:${i.version}`,
-              ports: PROXY_PORTS.map((p) => ({ containerPort: p.port, name: p.name, protocol: "TCP" })),
+              ports: ports.map((p) => ({ containerPort: p.port, name: p.name, protocol: "TCP" })),
               env: [
                 secretEnv("AUTHENTIK_HOST", "authentik_host"),
                 secretEnv("AUTHENTIK_HOST_BROWSER", "authentik_host_browser"),
@@ -79,7 +73,7 @@ export function renderControllerObjects(i: ControllerInput): { deployment: any; 
     spec: {
       type: "ClusterIP",
       selector: i.embedded ? { ...SERVER_POD_LABELS } : { ...meta },
-      ports: PROXY_PORTS.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.port })),
+      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.port })),
     },
   };
   return { deployment, service };

@@ -37,9 +37,11 @@ export function parseValues(text: string, source = "values"): AuthentikValues {
   try {
     raw = parse(text);
   } catch (e) {
-    throw new Error(`${source}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    throw new Error(`${source}: not valid YAML: ${(e as Error).message.split("\n")[0]}. Fix: make it the Helm values document the release sends (check it with \`helm template\` or a YAML linter).`);
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${source}: expected a YAML mapping at the top`);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new Error(`${source}: the top level is ${raw === null ? "empty" : Array.isArray(raw) ? "a list" : typeof raw}; allowed: a YAML mapping of chart values (authentik:, server:, worker:, ...).`);
+  }
   const r = raw as Record<string, any>;
   const secretName = r.authentik?.existingSecret?.secretName;
   return {

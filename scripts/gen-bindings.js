@@ -34,7 +34,9 @@ function filtered(name, spec) {
   const pick = (all, wanted, kind) =>
     Object.fromEntries(
       wanted.map((t) => {
-        if (!all || !all[t]) throw new Error(`${spec.schema}: ${kind} ${t} is not in the schema (provider ${source})`);
+        if (!all || !all[t]) {
+          throw new Error(`${spec.schema}: ${kind} ${t} is not in the schema of ${source}; allowed: the ${kind}s that schema lists. Fix: remove it from PROVIDERS in scripts/gen-bindings.js, or regenerate the schema from a provider that has it (README, Providers).`);
+        }
         return [t, all[t]];
       }),
     );

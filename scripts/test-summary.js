@@ -5,7 +5,8 @@ const fs = require("fs");
 const path = require("path");
 const dir = path.join(__dirname, "..", ".jest-results");
 let passed = 0, failed = 0, skipped = 0;
-for (const f of ["unit", "terraform", "plan-to-zero"]) {
+// the projects npm test runs, as jest.config.js declares them
+for (const f of require("../jest.config.js").projects.map((p) => p.displayName)) {
   const file = path.join(dir, `${f}.json`);
   if (!fs.existsSync(file)) { process.stderr.write(`test-summary: ${f} did not run\n`); failed++; continue; }
   const r = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -72,6 +72,11 @@ describe("authentik-stack alerts", () => {
     expect(JSON.parse(cli(["alerts", "--format", "json"]).out).groups[0].rules).toHaveLength(7);
     expect(cli(["alerts", "--format", "xml"]).code).toBe(2);
   });
+  it("an unreadable AUTHENTIK_STACK_CONFIG is a usage error (exit 2) saying what is allowed", () => {
+    const r = cli(["alerts"], { AUTHENTIK_STACK_CONFIG: write("bad-cfg.json", "{ not json") });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("allowed: a readable JSON file holding a partial stack config");
+  });
   it("reads config overrides from AUTHENTIK_STACK_CONFIG", () => {
     const out = cli(["alerts"], { AUTHENTIK_STACK_CONFIG: write("cfg.json", { namespace: "sso" }) }).out;
     expect(out).toContain('namespace="sso"');

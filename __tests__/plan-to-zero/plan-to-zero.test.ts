@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { planStack, judgePlan, formatVerdict } from "../../lib/plan";
+import { planStack, formatVerdict } from "../../lib/plan";
 import { ROOT, synthJson, clone } from "../support/synth";
 import { OfflineWorld, prepareWorkdir, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
 
@@ -99,6 +99,5 @@ describe("plan-to-zero against the reference state", () => {
   it("never leaks the test secrets into the synthesized JSON", () => {
     const text = JSON.stringify(synthJson());
     for (const v of [...Object.values(TEST_SECRETS.platform), ...Object.values(TEST_SECRETS.authentik), "test-homepage-token-77c2"]) expect(text).not.toContain(v);
-    expect(judgePlan({ resource_changes: [] }).noChanges).toBe(true);
   });
 });

@@ -37,7 +37,7 @@ type jsonAttr struct {
 }
 
 type jsonBlock struct {
-	Attributes map[string]jsonAttr       `json:"attributes"`
+	Attributes map[string]jsonAttr        `json:"attributes"`
 	BlockTypes map[string]jsonNestedBlock `json:"block_types"`
 }
 
@@ -409,8 +409,16 @@ func (s *server) ReadDataSource(_ context.Context, req *tfprotov5.ReadDataSource
 		}
 		return &tfprotov5.ReadDataSourceResponse{State: &state}, nil
 	}
+	args := map[string]string{}
+	for k, v := range attrs {
+		var s string
+		if v.IsKnown() && !v.IsNull() && v.As(&s) == nil {
+			args[k] = s
+		}
+	}
 	return &tfprotov5.ReadDataSourceResponse{Diagnostics: diag("no recorded answer",
-		fmt.Sprintf("stand-in provider: no entry for data source %s in STANDIN_DATA_FILE matches its arguments", req.TypeName))}, nil
+		fmt.Sprintf("stand-in provider: no entry for data source %s in STANDIN_DATA_FILE (%q) matches its arguments %v; add {\"match\": {...those arguments...}, \"values\": {...}} under %q",
+			req.TypeName, os.Getenv("STANDIN_DATA_FILE"), args, req.TypeName))}, nil
 }
 
 func (s *server) GetFunctions(context.Context, *tfprotov5.GetFunctionsRequest) (*tfprotov5.GetFunctionsResponse, error) {

@@ -1,0 +1,48 @@
+/** The providers the stack requires (lib/providers.ts) and those the offline mirror builds (terraform/providers.tsv) agree. */
+import * as fs from "fs";
+import * as path from "path";
+import { satisfies } from "semver";
+import { PROVIDER_REQUIREMENTS } from "../lib/providers";
+import { ROOT, synthJson } from "./support/synth";
+
+/**
+ * Terraform's version constraints as npm semver ranges. "~>" is Terraform's pessimistic operator: only
+ * the rightmost given component may grow ("~> 4.0" and "~> 4" allow 4.x; "~> 1.0.4" allows 1.0.x >= 4),
+ * which is not npm's "~". An exact version stays exact.
+ */
+export function tfRange(constraint: string): string {
+  const m = /^~>\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(constraint.trim());
+  if (!m) return constraint;
+  const [maj, min, pat] = [Number(m[1]), m[2] === undefined ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  if (pat !== undefined) return `>=${maj}.${min}.${pat} <${maj}.${(min as number) + 1}.0`;
+  return `>=${maj}.${min ?? 0}.0 <${maj + 1}.0.0`;
+}
+
+const rows = fs
+  .readFileSync(path.join(ROOT, "terraform", "providers.tsv"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() && !l.startsWith("#"))
+  .map((l) => {
+    const [namespace, type, pinned] = l.split("\t");
+    return { namespace, type, pinned };
+  });
+
+describe("provider pins", () => {
+  it("the mirror builds exactly the providers the stack requires", () => {
+    expect(rows.map((r) => r.type).sort()).toEqual(Object.keys(PROVIDER_REQUIREMENTS).sort());
+  });
+  it.each(rows.map((r) => [r.type, r]))("%s: same source, and the pinned build satisfies the constraint", (type, r: any) => {
+    const req = PROVIDER_REQUIREMENTS[type as string];
+    expect(req.source).toBe(`${r.namespace}/${r.type}`);
+    expect(satisfies(r.pinned, tfRange(req.version))).toBe(true);
+  });
+  it("reads Terraform's ~> as Terraform does", () => {
+    expect(satisfies("4.8.0", tfRange("~> 4.0"))).toBe(true);
+    expect(satisfies("5.0.0", tfRange("~> 4"))).toBe(false);
+    expect(satisfies("1.1.0", tfRange("~> 1.0.4"))).toBe(false);
+    expect(satisfies("2.38.0", tfRange("2.38.0"))).toBe(true);
+  });
+  it("the synthesized stack requires exactly these", () => {
+    expect(synthJson().terraform!.required_providers).toEqual(PROVIDER_REQUIREMENTS);
+  });
+});
