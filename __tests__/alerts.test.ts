@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse, stringify } from "yaml";
-import { DeepPartial, StackConfig, deriveNames, loadConfig } from "../lib/config";
+import { DeepPartial, StackConfig, deriveNames, loadConfig } from "../config";
 import { buildAlertGroups, renderRuleFile, alertMatchers } from "../alerts/rules";
 import { escapeRegex, matcherAccepts } from "../alerts/promql";
 import { ROOT } from "./support/synth";

@@ -7,7 +7,7 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
-import { DeepPartial, StackConfig, loadConfig } from "../lib/config";
+import { DeepPartial, StackConfig, loadConfig } from "../config";
 import { judgePlan, formatVerdict } from "../lib/plan";
 import { verifyUpgrade, StepResult } from "../lib/verify";
 import { ROOT } from "./support/synth";

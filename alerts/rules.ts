@@ -4,7 +4,7 @@
  * deployment names from the release name, memory thresholds from the /dev/shm size.
  */
 import { stringify } from "yaml";
-import { LABELS, StackConfig, deriveNames } from "../lib/config";
+import { LABELS, StackConfig, deriveNames } from "../config";
 import { formatGiB, parseQuantity } from "../lib/quantity";
 import { Matcher, eq, hasPrefix, selector } from "./promql";
 

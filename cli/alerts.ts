@@ -1,7 +1,6 @@
 /** `authentik-stack alerts [--format yaml|json]`: the rule file derived from the stack config. */
 import { buildAlertGroups, renderRuleFile } from "../alerts/rules";
-import { loadConfig } from "../lib/config";
-import { readOverrides } from "../main";
+import { loadConfig, readOverrides } from "../config";
 import { EXIT, UsageError, parseArgs } from "./output";
 
 export function runAlerts(argv: string[], out: (s: string) => void): number {

@@ -9,9 +9,8 @@ import { chartVersionsIn, loadGuardInputs } from "../guards/inputs";
 import { readAcknowledgements } from "../guards/aspect";
 import { ttlReport } from "../guards/ttls";
 import { StackJson } from "../guards/types";
-import { packageRoot } from "../lib/paths";
-import { loadConfig } from "../lib/config";
-import { readOverrides } from "../main";
+import { packageRoot } from "../config/paths";
+import { loadConfig, readOverrides } from "../config";
 import { EXIT, UsageError, parseArgs } from "./output";
 
 export const CHECK_USAGE = `usage: authentik-stack check [--json] [--ack ID=reason]... [cdk.tf.json]

@@ -1,5 +1,5 @@
 /** The `authentik-stack` command: check, alerts, plan-to-zero, verify-upgrade. */
-import { ConfigError } from "../lib/config";
+import { ConfigError } from "../config";
 import { CHECK_USAGE, runCheck } from "./check";
 import { runAlerts } from "./alerts";
 import { EXIT, UsageError } from "./output";

@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildApp, readOverrides } from "../main";
-import { loadConfig } from "../lib/config";
+import { buildApp } from "../app";
+import { loadConfig, readOverrides } from "../config";
 import { formatVerdict, planStack, TerraformError } from "../lib/plan";
 import { UsageError, parseArgs, progress } from "./output";
 

@@ -3,10 +3,10 @@
  * checklist. Exit 0 only when every step that ran passed; 1 otherwise; 2 usage.
  */
 import * as path from "path";
-import { loadConfig } from "../lib/config";
+import { loadConfig, readOverrides } from "../config";
 import { verifyUpgrade, StepResult } from "../lib/verify";
 import { formatVerdict, planStack } from "../lib/plan";
-import { buildApp, readOverrides } from "../main";
+import { buildApp } from "../app";
 import { preflight } from "./plan-to-zero";
 import { UsageError, parseArgs, progress } from "./output";
 

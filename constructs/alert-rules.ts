@@ -7,7 +7,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { StackConfig } from "../lib/config";
+import { StackConfig } from "../config";
 import { RuleGroup, buildAlertGroups, renderRuleFile } from "../alerts/rules";
 import { literalTemplate } from "../lib/tf-json";
 

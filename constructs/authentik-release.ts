@@ -7,8 +7,8 @@ import { Fn, TerraformLocal } from "cdktf";
 import { Namespace } from "@cdktf/provider-kubernetes/lib/namespace";
 import { ResourceQuota } from "@cdktf/provider-kubernetes/lib/resource-quota";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { StackConfig } from "../lib/config";
-import { ValuesFile } from "../lib/values";
+import { StackConfig } from "../config";
+import { ValuesFile } from "../config/values-file";
 import { literalTemplate } from "../lib/tf-json";
 import { inAuthentikModule, pinAddress } from "./address";
 

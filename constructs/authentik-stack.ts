@@ -6,10 +6,10 @@ import * as path from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformStack } from "cdktf";
 import { DataAuthentikFlow } from "../.gen/providers/authentik/data-authentik-flow";
-import { DerivedNames, StackConfig, deriveNames } from "../lib/config";
-import { ValuesFile, readValuesFile } from "../lib/values";
+import { DerivedNames, StackConfig, deriveNames } from "../config";
+import { ValuesFile, readValuesFile } from "../config/values-file";
 import { pinDataAddress } from "./address";
-import { packageRoot } from "../lib/paths";
+import { packageRoot } from "../config/paths";
 import { StackFoundation } from "./stack-foundation";
 import { AuthentikRelease } from "./authentik-release";
 import { TlsSecrets } from "./tls-secrets";
@@ -21,7 +21,7 @@ import { EmbeddedOutpost } from "./embedded-outpost";
 import { AlertRules } from "./alert-rules";
 
 export interface AuthentikStackProps {
-  /** The validated stack config (see lib/config.ts). */
+  /** The validated stack config (see config/). */
   readonly config: StackConfig;
   /** Repo root; the values file path in the config is relative to it. @default - the package root */
   readonly rootDir?: string;

@@ -8,8 +8,8 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { Outpost } from "../.gen/providers/authentik/outpost";
-import { DerivedNames, LABELS, OUTPOST_POSTGRES_ENV, StackConfig, deriveNames } from "../lib/config";
-import { SERVER_POD_LABELS } from "../lib/outpost-controller";
+import { DerivedNames, LABELS, OUTPOST_POSTGRES_ENV, StackConfig, deriveNames } from "../config";
+import { SERVER_POD_LABELS } from "../model/outpost-controller";
 import {
   JsonPatchOp,
   addPodLabel,

@@ -9,7 +9,7 @@ import { Secret } from "@cdktf/provider-kubernetes/lib/secret";
 import { Deployment } from "@cdktf/provider-kubernetes/lib/deployment";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { Service } from "@cdktf/provider-kubernetes/lib/service";
-import { StackConfig, deriveNames } from "../lib/config";
+import { StackConfig, deriveNames } from "../config";
 import { inAuthentikModule, pinAddress } from "./address";
 
 export interface PgBouncerProps {

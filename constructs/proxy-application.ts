@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { ProviderProxy } from "../.gen/providers/authentik/provider-proxy";
 import { Application } from "../.gen/providers/authentik/application";
-import { ProxyApplicationConfig } from "../lib/config";
+import { ProxyApplicationConfig } from "../config";
 import { pinAddress } from "./address";
 
 export interface ProxyApplicationProps {

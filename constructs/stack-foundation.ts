@@ -10,8 +10,8 @@ import { VaultProvider } from "../.gen/providers/vault/provider";
 import { DataVaultKvSecretV2 } from "../.gen/providers/vault/data-vault-kv-secret-v2";
 import { CloudflareProvider } from "../.gen/providers/cloudflare/provider";
 import { AuthentikProvider } from "../.gen/providers/authentik/provider";
-import { StackConfig, deriveNames } from "../lib/config";
-import { PROVIDER_REQUIREMENTS } from "../lib/providers";
+import { StackConfig, deriveNames } from "../config";
+import { PROVIDER_REQUIREMENTS } from "../config/providers";
 import { pinDataAddress } from "./address";
 
 export interface StackFoundationProps {

@@ -6,7 +6,7 @@
 import { Construct } from "constructs";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { Record as CloudflareRecord } from "../.gen/providers/cloudflare/record";
-import { StackConfig, deriveNames } from "../lib/config";
+import { StackConfig, deriveNames } from "../config";
 import { pinAddress } from "./address";
 
 /** The factory's middlewares, in the order Traefik applies them. */

@@ -4,7 +4,7 @@
  * `authentik-authentik-outpost.*`, which matched nothing, so the alert could never fire), the pod
  * matchers the outpost's pods, and the fallback rule the entrypoint the ingresses use.
  */
-import { outpostObjectName } from "../lib/config";
+import { outpostObjectName } from "../config";
 import { alertGroups, block, blocks, outposts, resourcesOf } from "./stack-json";
 import { Finding, Guard, StackJson, finder } from "./types";
 

@@ -9,7 +9,7 @@ import { TerraformStack } from "cdktf";
 import { Acknowledgement, formatFinding, runGuards } from "./registry";
 import { chartVersionsIn, loadGuardInputs } from "./inputs";
 import { StackJson } from "./types";
-import { packageRoot } from "../lib/paths";
+import { packageRoot } from "../config/paths";
 
 /** Acknowledgements file at the repo root: [{ id, match?, reason }]. */
 export const ACKS_FILE = "guard-acknowledgements.json";

@@ -5,7 +5,7 @@
  */
 import { pointer } from "../lib/json-patch";
 import { COMPONENT_LABEL } from "../constructs/embedded-outpost";
-import { outpostViews } from "./outpost-patches";
+import { outpostViews } from "./outposts";
 import { Guard, finder } from "./types";
 
 const ID = "AK002";

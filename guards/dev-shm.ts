@@ -4,7 +4,7 @@
  * below it OOM-kills the pod before /dev/shm fills (the 2026-04-18 incident class).
  */
 import { parseQuantity } from "../lib/quantity";
-import { applyOutpostPatches, outpostViews } from "./outpost-patches";
+import { applyOutpostPatches, outpostViews } from "./outposts";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK005";

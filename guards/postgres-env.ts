@@ -3,8 +3,8 @@
  * to use the PostgreSQL session store; they are appended (env/-) from the Secret the Helm release uses
  * as existingSecret. Replacing env drops the controller's own variables; a literal leaks the password.
  */
-import { OUTPOST_POSTGRES_ENV } from "../lib/config";
-import { outpostViews } from "./outpost-patches";
+import { OUTPOST_POSTGRES_ENV } from "../config";
+import { outpostViews } from "./outposts";
 import { helmValues } from "./stack-json";
 import { Finding, Guard, finder } from "./types";
 

@@ -3,9 +3,9 @@
  * the server pods (app.kubernetes.io/name=authentik); without the replace /spec/selector patch the
  * Service has no outpost endpoints and forward-auth falls back to Basic Auth ("Emergency Access").
  */
-import { LABELS, outpostPodLabels } from "../lib/config";
-import { SERVER_POD_LABELS } from "../lib/outpost-controller";
-import { outpostViews } from "./outpost-patches";
+import { LABELS, outpostPodLabels } from "../config";
+import { SERVER_POD_LABELS } from "../model/outpost-controller";
+import { outpostViews } from "./outposts";
 import { Guard, finder } from "./types";
 
 const ID = "AK001";

@@ -1,9 +1,7 @@
 /**
- * The Helm values file: its exact text (what the release sends and the state compares byte for byte)
- * and the parsed values the guards and derived names read.
+ * Parsed Helm values: the parts of the chart values this stack reads (pure; reading the file is
+ * config/values-file.ts).
  */
-import * as fs from "fs";
-import * as path from "path";
 import { parse } from "yaml";
 
 export interface EnvVar {
@@ -18,14 +16,6 @@ export interface AuthentikValues {
   readonly existingSecretName?: string;
   readonly serverEnv: readonly EnvVar[];
   readonly workerEnv: readonly EnvVar[];
-}
-
-export interface ValuesFile {
-  /** Absolute path it was read from. */
-  readonly path: string;
-  /** The text, verbatim. */
-  readonly text: string;
-  readonly values: AuthentikValues;
 }
 
 function envList(v: unknown): EnvVar[] {
@@ -50,20 +40,6 @@ export function parseValues(text: string, source = "values"): AuthentikValues {
     serverEnv: envList(r.server?.env),
     workerEnv: envList(r.worker?.env),
   };
-}
-
-export function readValuesFile(file: string): ValuesFile {
-  const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, "utf8");
-  } catch (e) {
-    throw new Error(
-      `config.release.valuesFile: cannot read ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
-        `allowed: a readable Helm values file, absolute or relative to the repo root. Fix: point release.valuesFile at it (default values/authentik.yaml).`,
-    );
-  }
-  return { path: abs, text, values: parseValues(text, file) };
 }
 
 /** Every leaf key path the values set, dotted (`server.pdb.enabled`); lists and maps of free keys end the path. */

@@ -7,8 +7,8 @@
 import { spawn } from "child_process";
 import * as http from "http";
 import * as https from "https";
-import { LABELS, StackConfig, deriveNames } from "./config";
-import { SERVER_POD_LABELS } from "./outpost-controller";
+import { LABELS, StackConfig, deriveNames } from "../config";
+import { SERVER_POD_LABELS } from "../model/outpost-controller";
 import { durationSeconds } from "./duration";
 
 export type Verdict = "PASS" | "FAIL" | "ERROR" | "SKIP";

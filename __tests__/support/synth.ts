@@ -2,10 +2,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildApp } from "../../main";
+import { buildApp } from "../../app";
 import { App } from "cdktf";
-import { DeepPartial, StackConfig, loadConfig } from "../../lib/config";
-import { ValuesFile } from "../../lib/values";
+import { DeepPartial, StackConfig, loadConfig } from "../../config";
+import { ValuesFile } from "../../config/values-file";
 import { AuthentikStack } from "../../constructs/authentik-stack";
 import { StackJson } from "../../guards/types";
 import { GuardContext } from "../../guards/types";

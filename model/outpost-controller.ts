@@ -4,7 +4,8 @@
  * controller's reconcilers (see ../shared/reference/outpost-controller-objects.yaml, checked in a test),
  * including the embedded-outpost selector bug (selects the server pods).
  */
-import { DEFAULT_CONFIG, LABELS, OutpostConfig, outpostObjectName, outpostPodLabels } from "./config";
+import { DEFAULT_CONFIG, LABELS, OutpostConfig, outpostObjectName, outpostPodLabels } from "../config";
+import { PatchFailure, applyInOrder } from "./json-patch";
 
 export interface ControllerInput {
   readonly name: string;
@@ -77,4 +78,27 @@ export function renderControllerObjects(i: ControllerInput): { deployment: any; 
     },
   };
   return { deployment, service };
+}
+
+/** The rendered objects after the outpost's kubernetes_json_patches applied in order, and what did not apply. */
+export interface PatchedObjects {
+  readonly deployment: any;
+  readonly service: any;
+  /** What the controller rendered, before any patch. */
+  readonly before: { readonly deployment: any; readonly service: any };
+  /** Patches that did not apply, by object kind. */
+  readonly failures: Array<PatchFailure & { readonly kind: "deployment" | "service" }>;
+}
+
+/** What the cluster holds for an outpost: the controller's objects with the record's patches applied in order. */
+export function renderPatchedObjects(i: ControllerInput, patches: { readonly deployment: readonly unknown[]; readonly service: readonly unknown[] }): PatchedObjects {
+  const before = renderControllerObjects(i);
+  const d = applyInOrder(before.deployment, patches.deployment);
+  const s = applyInOrder(before.service, patches.service);
+  return {
+    before,
+    deployment: d.result,
+    service: s.result,
+    failures: [...d.failures.map((f) => ({ ...f, kind: "deployment" as const })), ...s.failures.map((f) => ({ ...f, kind: "service" as const }))],
+  };
 }

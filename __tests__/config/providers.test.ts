@@ -1,9 +1,9 @@
-/** The providers the stack requires (lib/providers.ts) and those the offline mirror builds (terraform/providers.tsv) agree. */
+/** The providers the stack requires (config/providers.ts) and those the offline mirror builds (terraform/providers.tsv) agree. */
 import * as fs from "fs";
 import * as path from "path";
 import { satisfies } from "semver";
-import { PROVIDER_REQUIREMENTS } from "../lib/providers";
-import { ROOT, synthJson } from "./support/synth";
+import { PROVIDER_REQUIREMENTS } from "../../config/providers";
+import { ROOT, synthJson } from "../support/synth";
 
 /**
  * Terraform's version constraints as npm semver ranges. "~>" is Terraform's pessimistic operator: only

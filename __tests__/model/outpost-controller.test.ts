@@ -2,9 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { renderControllerObjects } from "../lib/outpost-controller";
-import { addPodLabel, appendEnvFromSecret, escapePointerSegment, parsePointer, pointer } from "../lib/json-patch";
-import { ROOT } from "./support/synth";
+import { renderControllerObjects } from "../../model/outpost-controller";
+import { addPodLabel, appendEnvFromSecret, escapePointerSegment, parsePointer, pointer } from "../../lib/json-patch";
+import { ROOT } from "../support/synth";
 
 describe("the outpost controller model", () => {
   it("renders exactly the recorded Deployment and Service (goauthentik 2026.2.x)", () => {

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { ConfigError, DEFAULT_CONFIG, deriveNames, loadConfig, slugify } from "../lib/config";
-import { parseDuration } from "../lib/duration";
-import { ROOT } from "./support/synth";
+import { ConfigError, DEFAULT_CONFIG, deriveNames, loadConfig, slugify } from "../../config";
+import { parseDuration } from "../../lib/duration";
+import { ROOT } from "../support/synth";
 
 function problems(overrides: any): string[] {
   try {
@@ -80,17 +80,17 @@ describe("derived names", () => {
 
 describe("the values file", () => {
   it("missing: the error names the field, the value, what is allowed and the fix", () => {
-    const { readValuesFile } = require("../lib/values");
+    const { readValuesFile } = require("../../config/values-file");
     expect(() => readValuesFile("/nonexistent/values.yaml")).toThrow(
       /config\.release\.valuesFile: cannot read "\/nonexistent\/values\.yaml" \(ENOENT\); allowed: a readable Helm values file.*Fix: point release\.valuesFile at it/,
     );
   });
   it("not YAML: the error names the file", () => {
-    const { parseValues } = require("../lib/values");
+    const { parseValues } = require("../../lib/values");
     expect(() => parseValues("a: [unclosed", "values/x.yaml")).toThrow(/^values\/x\.yaml: not valid YAML.*Fix: /);
   });
   it("a list at the top: the error says what is allowed", () => {
-    const { parseValues } = require("../lib/values");
+    const { parseValues } = require("../../lib/values");
     expect(() => parseValues("- a\n- b\n", "values/x.yaml")).toThrow("values/x.yaml: the top level is a list; allowed: a YAML mapping of chart values");
   });
 });
@@ -99,7 +99,7 @@ describe("state addresses", () => {
   it("refuse to move one previous address to two places", () => {
     const { App, TerraformStack } = require("cdktf");
     const { Namespace } = require("@cdktf/provider-kubernetes/lib/namespace");
-    const { pinAddress } = require("../constructs/address");
+    const { pinAddress } = require("../../constructs/address");
     const stack = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "ak-mv-")) }), "s");
     pinAddress(new Namespace(stack, "a", { metadata: { name: "a" } }), "a", "module.m.kubernetes_namespace.x");
     expect(() => pinAddress(new Namespace(stack, "b", { metadata: { name: "b" } }), "b", "module.m.kubernetes_namespace.x")).toThrow(

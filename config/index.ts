@@ -1,0 +1,5 @@
+/** The one source of truth: the typed config (defaults = today's live values), its validation, the names derived from it. */
+export * from "./stack-config";
+export * from "./validate";
+export * from "./derive";
+export * from "./load";
