@@ -15,6 +15,8 @@ commands:
       synthesize, terraform init + plan, and report every change (none expected)
   verify-upgrade [--step N]... [--context CTX] [--json]
       run the seven-step upgrade validation checklist against the cluster
+  deploy [--auto-approve] [--dry-run] [--json] [--allow-destroy ADDR=reason]... [--ack ID=reason]...
+      guards, synth, plan, plan policy, confirm, apply that plan, verify-upgrade
 
 exit codes: 0 ok; 1 findings (guard errors, failed checks, or could not plan); 2 usage or unusable input
            (plan-to-zero: 0 no changes, 2 changes, 1 could not plan)
@@ -33,13 +35,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await (await import("./plan-to-zero")).runPlanToZero(rest, out);
       case "verify-upgrade":
         return await (await import("./verify-upgrade")).runVerifyUpgrade(rest, out);
+      case "deploy":
+        return await (await import("./deploy")).runDeploy(rest, out);
       case undefined:
       case "--help":
       case "help":
         out(USAGE);
         return cmd === undefined ? EXIT.usage : EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${cmd}'; allowed: check, alerts, plan-to-zero, verify-upgrade`);
+        throw new UsageError(`unknown command '${cmd}'; allowed: check, alerts, plan-to-zero, verify-upgrade, deploy`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {

@@ -164,6 +164,8 @@ export interface TerraformRun {
   readonly planArgs?: readonly string[];
   /** Progress lines. */
   readonly onProgress?: (line: string) => void;
+  /** Where `plan -out` writes the plan (kept for `applyPlan`). @default "plan-to-zero.tfplan" in dir */
+  readonly planFile?: string;
 }
 
 function run(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, onProgress?: (l: string) => void, step = args[0]): Promise<string> {
@@ -198,9 +200,17 @@ export async function planStack(r: TerraformRun): Promise<{ verdict: PlanVerdict
   r.onProgress?.(`terraform init in ${r.dir}`);
   await run(bin, ["init", "-input=false", "-no-color"], r.dir, env, r.onProgress);
   r.onProgress?.("terraform plan (reads Vault and the cluster; can take minutes)");
-  await run(bin, ["plan", "-input=false", "-no-color", "-lock-timeout=60s", "-out=plan-to-zero.tfplan", ...(r.planArgs ?? [])], r.dir, env, r.onProgress);
+  const planFile = r.planFile ?? "plan-to-zero.tfplan";
+  await run(bin, ["plan", "-input=false", "-no-color", "-lock-timeout=60s", `-out=${planFile}`, ...(r.planArgs ?? [])], r.dir, env, r.onProgress);
   r.onProgress?.("terraform show -json");
-  const json = await run(bin, ["show", "-json", "plan-to-zero.tfplan"], r.dir, env, r.onProgress, "show");
+  const json = await run(bin, ["show", "-json", planFile], r.dir, env, r.onProgress, "show");
   const plan = JSON.parse(json);
   return { verdict: judgePlan(plan), plan };
+}
+
+/** Applies exactly a saved plan (`terraform apply <planFile>`: no re-plan, no prompt; stale plans are refused by terraform). */
+export async function applyPlan(r: TerraformRun & { readonly planFile: string }): Promise<void> {
+  const bin = r.terraform ?? process.env.TERRAFORM_BINARY_NAME ?? "terraform";
+  r.onProgress?.("terraform apply of the saved plan");
+  await run(bin, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", r.planFile], r.dir, r.env ?? process.env, r.onProgress, "apply");
 }

@@ -1,0 +1,272 @@
+/**
+ * Every rule and branch of the plan policy, on small plans in terraform's `show -json` format (1.2, as
+ * terraform 1.11.4 writes it: see the recorded __tests__/fixtures/recorded/plan-with-changes.json, which
+ * runs through the policy first). The helm_release change carries the attributes the rules read
+ * (name, chart, repository, version, values = the live values file, metadata); delete/replace actions,
+ * action_reason, replace_paths and change.importing follow terraform's JSON output format
+ * (internals/json-format, "Change Representation"). The same rules over plans terraform itself made
+ * from operator edits, with the real providers: plan-to-zero/policy-real-plans.test.ts.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import {
+  runPolicy, formatPolicyFinding, parseReasoned, PolicyInputError, PolicyFacts, RULES, releaseValues, changeKind,
+  imageTag, parseVersion, compareVersions, resourceClass, valuesTextOnly,
+} from "../../policy";
+import { ROOT, clone } from "../support/synth";
+
+const RECORDED = JSON.parse(fs.readFileSync(path.join(ROOT, "__tests__", "fixtures", "recorded", "plan-with-changes.json"), "utf8"));
+const LIVE_VALUES = fs.readFileSync(path.join(ROOT, "values", "authentik.yaml"), "utf8");
+const HELM = (() => {
+  const attrs = { name: "goauthentik", namespace: "authentik", chart: "authentik", repository: "https://charts.goauthentik.io/", version: "2026.2.2", values: [LIVE_VALUES], metadata: { app_version: "2026.2.2", chart: "authentik", version: "2026.2.2" } };
+  return { address: "helm_release.authentik", mode: "managed", type: "helm_release", name: "authentik", provider_name: "registry.terraform.io/hashicorp/helm", change: { actions: ["no-op"], before: attrs, after: clone(attrs), after_unknown: {}, before_sensitive: {}, after_sensitive: {} } };
+})();
+const A = "helm_release.authentik";
+
+const rc = (type: string, name: string, actions: string[], before: any = { id: "x" }, after: any = { id: "x" }, extra: any = {}) => ({
+  address: `${type}.${name}`, mode: "managed", type, name, provider_name: "registry.terraform.io/hashicorp/kubernetes",
+  change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...(extra.change ?? {}) },
+  ...(extra.action_reason ? { action_reason: extra.action_reason } : {}),
+});
+const planOf = (...changes: any[]) => ({ format_version: "1.2", terraform_version: "1.11.4", resource_changes: changes, errored: false, complete: true });
+
+/** The recorded helm_release, planned as an update to `after` (metadata recomputed, as the helm provider plans it). */
+function helmUpdate(after: (a: any) => void, actions = ["update"]) {
+  const r = clone(HELM);
+  r.change.actions = actions;
+  after(r.change.after);
+  r.change.after_unknown = { ...r.change.after_unknown, metadata: true };
+  delete r.change.after.metadata;
+  return r;
+}
+const setValues = (text: string) => (a: any) => (a.values = [text]);
+/** The live values with `<key>.image.tag` pinned, edited as an operator would (a top-level key's block). */
+const pinTag = (tag: string, key = "global") => {
+  const out = LIVE_VALUES.replace(new RegExp(`^${key}:\n`, "m"), `${key}:\n  image:\n    tag: "${tag}"\n`);
+  if (out === LIVE_VALUES) throw new Error(`no top-level ${key}: in the values file`);
+  return out;
+};
+const running = (...versions: string[]) => versions.map((v, i) => ({ image: `ghcr.io/goauthentik/server:${v}`, source: `deployment authentik/goauthentik-server pod ${i}` }));
+const facts = (rf: object = { running: running("2026.2.2"), targetAppVersion: "2026.2.2" }): PolicyFacts => ({ releases: { [A]: rf } });
+const ids = (r: ReturnType<typeof runPolicy>) => r.findings.map((f) => `${f.id} ${f.severity} ${f.address}`);
+
+describe("the recorded real plan", () => {
+  it("passes: an authentik update and two moves are nothing the policy refuses", () => {
+    expect(HELM.change.actions).toEqual(["no-op"]);
+    expect(LIVE_VALUES).toContain("existingSecret");
+    const r = runPolicy(RECORDED, facts());
+    expect(r.findings).toEqual([]);
+  });
+  it("every rule has an id, a name, what it protects, and a unique id", () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) expect([r.id, r.name.length > 3, r.protects.length > 40]).toEqual([expect.stringMatching(/^PL\d{3}$/), true, true]);
+  });
+});
+
+describe("PL001 no destroy of stateful or identity objects", () => {
+  it.each([
+    ["kubernetes_namespace", "authentik"], ["kubernetes_secret", "tls_secret"], ["kubernetes_secret_v1", "x"], ["kubernetes_persistent_volume_claim", "data"],
+    ["kubernetes_persistent_volume_v1", "pv"], ["helm_release", "authentik"], ["authentik_outpost", "embedded"], ["authentik_provider_proxy", "catchall"],
+  ])("a delete of %s is refused", (type, name) => {
+    const r = runPolicy(planOf(rc(type, name, ["delete"], { id: "x" }, null, { action_reason: "delete_because_no_resource_config" })), facts());
+    expect(ids(r)).toEqual([`PL001 error ${type}.${name}`]);
+    expect(r.findings[0].message).toContain("the configuration no longer declares it");
+    expect(r.findings[0].fix).toContain(`--allow-destroy ${type}.${name}=`);
+  });
+  it("a replace is refused naming the attribute that forces it, in both orders terraform plans", () => {
+    for (const actions of [["delete", "create"], ["create", "delete"]]) {
+      const r = runPolicy(planOf(rc("kubernetes_secret", "tls", actions, { id: "a" }, { id: "b" }, { action_reason: "replace_because_cannot_update", change: { replace_paths: [["metadata", 0, "name"]] } })), facts());
+      expect(ids(r)).toEqual(["PL001 error kubernetes_secret.tls"]);
+      expect(r.findings[0].message).toContain("destroyed and re-created (forced by metadata[0].name): an attribute that can't change in place changed");
+    }
+  });
+  it("stateless objects may be re-created; data sources are never judged", () => {
+    const r = runPolicy(planOf(rc("kubernetes_config_map", "c", ["delete"]), rc("kubernetes_service", "s", ["delete", "create"]), rc("cloudflare_record", "r", ["delete"]), { ...rc("vault_kv_secret_v2", "v", ["read"]), mode: "data" }), facts());
+    expect(r.findings).toEqual([]);
+  });
+  it("--allow-destroy lets exactly the named address through, visibly; others stay refused; unused allowances are listed", () => {
+    const p = planOf(rc("kubernetes_namespace", "authentik", ["delete"]), rc("kubernetes_secret", "tls", ["delete"]));
+    const r = runPolicy(p, facts(), { allowDestroy: new Map([["kubernetes_namespace.authentik", "moving to a new namespace, data exported"], ["kubernetes_secret.other", "not in this plan at all"]]) });
+    expect(r.findings.map((f) => [f.address, f.allowed?.reason])).toEqual([["kubernetes_namespace.authentik", "moving to a new namespace, data exported"], ["kubernetes_secret.tls", undefined]]);
+    expect([r.errors, r.allowed, r.refused]).toEqual([1, 1, true]);
+    expect(r.unusedAllowances).toEqual(["kubernetes_secret.other"]);
+    expect(formatPolicyFinding(r.findings[0])).toContain("[destroy allowed: moving to a new namespace, data exported]");
+  });
+  it("an allowance must be a resource address with a reason", () => {
+    expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([["not an address", "a long enough reason"]]) })).toThrow(/not a resource address/);
+    expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([["kubernetes_secret.tls", "short"]]) })).toThrow(/written reason/);
+    expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([['module.authentik.module.ingress.cloudflare_record.proxied[0]', "old address, moved by hand"]]) })).not.toThrow();
+  });
+});
+
+describe("PL002 no helm upgrade for a cosmetic values edit", () => {
+  it("a comment in the values text is refused with why and what to do", () => {
+    const r = runPolicy(planOf(helmUpdate(setValues("# a note\n" + LIVE_VALUES))), facts());
+    expect(ids(r)).toEqual([`PL002 error ${A}`]);
+    expect(r.findings[0].message).toMatch(/parses to the same values.*full helm upgrade.*three-way merge/);
+    expect(r.findings[0].fix).toMatch(/byte-identical.*--ack PL002=/);
+  });
+  it("a values change that changes a value is not this rule's", () => {
+    expect(runPolicy(planOf(helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")))), facts()).findings).toEqual([]);
+  });
+  it("a cosmetic edit riding along a chart bump is not refused (the upgrade runs anyway)", () => {
+    const r = runPolicy(planOf(helmUpdate((a) => ((a.values = ["# note\n" + LIVE_VALUES]), (a.version = "2026.2.3")))), facts({ running: running("2026.2.2"), targetAppVersion: "2026.2.3" }));
+    expect(r.findings.map((f) => f.id)).toEqual(["PL004"]);
+  });
+  it("valuesTextOnly: same text is no change, unparseable text is not 'cosmetic'", () => {
+    expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a: 1"] })).toBe(false);
+    expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a: [1"] })).toBe(false);
+    expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a:   1 # x"] })).toBe(true);
+  });
+});
+
+describe("PL003 no image older than the one running", () => {
+  const replicas = () => helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")));
+  it("an upgrade rendering the chart's default below an updater's newer image is refused, for server and worker", () => {
+    const r = runPolicy(planOf(replicas()), facts({ running: running("2026.2.2", "2026.5.6"), targetAppVersion: "2026.2.2" }));
+    expect(ids(r)).toEqual([`PL003 error ${A}`, `PL003 error ${A}`]);
+    expect(r.findings[0].message).toContain("older than ghcr.io/goauthentik/server:2026.5.6 running now (deployment authentik/goauthentik-server pod 1)");
+  });
+  it("a pinned tag wins over the appVersion, per component tag over global", () => {
+    const f = facts({ running: running("2026.5.6"), targetAppVersion: "2026.2.2" });
+    expect(runPolicy(planOf(helmUpdate(setValues(pinTag("2026.5.6")))), f).findings).toEqual([]);
+    const serverOnly = runPolicy(planOf(helmUpdate(setValues(pinTag("2026.5.6", "server")))), f);
+    expect(serverOnly.findings.map((x) => x.message.split(" would")[0])).toEqual([`${A}: the worker`]);
+    expect(serverOnly.findings[0].fix).toContain('Pin global.image.tag: "2026.5.6"');
+    const pinnedOld = runPolicy(planOf(helmUpdate(setValues(pinTag("2026.2.1", "worker")))), facts());
+    expect(pinnedOld.findings[0].fix).toBe("Set worker.image.tag to 2026.2.2 or later in the values file (or remove it if the chart's appVersion is newer).");
+  });
+  it("a helm `set` entry counts like the values", () => {
+    const r = runPolicy(planOf(helmUpdate((a) => (a.set = [{ name: "global.image.tag", value: "2026.2.1", type: "" }]))), facts());
+    expect(ids(r)).toEqual([`PL003 error ${A}`, `PL003 error ${A}`]);
+  });
+  it("a digest does not hide the tag; a pre-release sorts below its release", () => {
+    const r = runPolicy(planOf(replicas()), facts({ running: [{ image: "ghcr.io/goauthentik/server:2026.5.0@sha256:abc", source: "s" }], targetAppVersion: "2026.5.0-rc1" }));
+    expect(r.findings.map((f) => f.id)).toEqual(["PL003", "PL003"]);
+  });
+  it("can't judge -> refused: no cluster facts, a running image without version, an unknown appVersion, a non-version tag", () => {
+    const msgs = (rf: object | undefined, text = LIVE_VALUES.replace("replicas: 3", "replicas: 4")) =>
+      runPolicy(planOf(helmUpdate(setValues(text))), rf ? facts(rf) : { releases: {} }).findings.map((f) => `${f.id} ${f.severity} ${f.message.split(": ").slice(1).join(": ")}`);
+    expect(msgs(undefined)[0]).toMatch(/^PL003 error can't tell .*the running image was not read from the cluster/);
+    expect(msgs({ runningError: "kubectl: connection refused" })[0]).toContain("kubectl: connection refused");
+    expect(msgs({ running: [{ image: "ghcr.io/goauthentik/server:latest", source: "d" }], targetAppVersion: "2026.2.2" })[0]).toContain("has no version tag");
+    expect(msgs({ running: [{ image: "ghcr.io/goauthentik/server", source: "d" }], targetAppVersion: "2026.2.2" })[0]).toContain("has no version tag");
+    expect(msgs({ running: running("2026.2.2"), targetAppVersionError: "index.yaml: 404" })[0]).toContain("appVersion, which is unknown (index.yaml: 404)");
+    expect(msgs({ running: running("2026.2.2") }, pinTag("main"))[0]).toContain("tag 'main' (from values global.image.tag) is not a version");
+    expect(msgs({ running: running("2026.2.2") }, "global: [1, 2]\n")[0]).toMatch(/YAML mapping|not/);
+    // pinned, the appVersion isn't needed
+    expect(msgs({ running: running("2026.2.2"), targetAppVersionError: "unreachable" }, pinTag("2026.2.2"))).toEqual([]);
+  });
+  it("a first install (nothing running) passes; a no-op release is not judged", () => {
+    const create = clone(HELM);
+    create.change = { ...create.change, actions: ["create"], before: null };
+    expect(runPolicy(planOf(create), facts({ running: [], targetAppVersionError: "unreachable" })).findings.map((f) => f.id)).toEqual([]);
+    expect(runPolicy(planOf(clone(HELM)), { releases: {} }).findings).toEqual([]);
+  });
+});
+
+describe("PL004 chart bump with an unpinned image", () => {
+  const bump = (values = LIVE_VALUES) => helmUpdate((a) => ((a.version = "2026.5.6"), (a.values = [values])));
+  it("warns, naming the appVersion to pin; acknowledged it no longer counts", () => {
+    const r = runPolicy(planOf(bump()), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" }));
+    expect(ids(r)).toEqual([`PL004 warning ${A}`]);
+    expect(r.findings[0].message).toContain("chart 2026.2.2 -> 2026.5.6, and the server and worker image follows the chart's default (2026.5.6)");
+    expect([r.refused, r.warnings]).toEqual([false, 1]);
+    const acked = runPolicy(planOf(bump()), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" }), { acks: [{ id: "PL004", reason: "rehearsed in the box" }] });
+    expect([acked.warnings, acked.acknowledged]).toEqual([0, 1]);
+  });
+  it("no warning when the image is pinned or the chart does not move", () => {
+    expect(runPolicy(planOf(bump(pinTag("2026.5.6"))), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" })).findings).toEqual([]);
+    expect(runPolicy(planOf(helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")))), facts()).findings).toEqual([]);
+  });
+});
+
+describe("PL005 an import changes nothing else", () => {
+  const imp = (actions: string[], extra: any = {}) =>
+    rc("kubernetes_secret", "tls", actions, { metadata: [{ name: "tls" }], data: { a: 1 } }, { metadata: [{ name: "tls" }], data: { a: 2 } }, { change: { importing: { id: "authentik/tls" }, ...extra } });
+  it("an import that also updates is refused, naming the attributes", () => {
+    const r = runPolicy(planOf(imp(["update"])), facts());
+    expect(ids(r)).toEqual(["PL005 error kubernetes_secret.tls"]);
+    expect(r.findings[0].message).toContain('kubernetes_secret.tls (import id "authentik/tls"): the import would also change it (data)');
+    expect(r.findings[0].fix).toContain("until the plan shows the import alone");
+  });
+  it("an import that replaces is refused by PL005 and PL001", () => {
+    const r = runPolicy(planOf(imp(["delete", "create"], { replace_paths: [["metadata", 0, "name"]] })), facts());
+    expect(ids(r).sort()).toEqual(["PL001 error kubernetes_secret.tls", "PL005 error kubernetes_secret.tls"]);
+    expect(r.findings.find((f) => f.id === "PL005")!.message).toContain("destroy and re-create the live object (metadata[0].name)");
+  });
+  it("a clean import passes", () => {
+    expect(runPolicy(planOf(imp(["no-op"])), facts()).findings).toEqual([]);
+  });
+});
+
+describe("PL006 what can't be judged is refused", () => {
+  it.each([
+    ["null", null, /not a JSON object \(got null\)/],
+    ["an array", [], /not a JSON object \(got an array\)/],
+    ["text", "No changes.", /not a JSON object \(got string\)/],
+    ["no format_version", { resource_changes: [] }, /format_version is undefined/],
+    ["format 2", { format_version: "2.0", resource_changes: [] }, /format_version is "2.0"/],
+    ["no resource_changes", { format_version: "1.2" }, /resource_changes is missing/],
+    ["resource_changes not a list", { format_version: "1.2", resource_changes: {} }, /resource_changes is not a list/],
+    ["a change without actions", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: {} }] }, /\(a\.b\) has no change.actions/],
+    ["a bad mode", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", mode: "x", change: { actions: ["create"] } }] }, /mode "x"/],
+    ["an entry that is not an object", { format_version: "1.2", resource_changes: [1] }, /not an object/],
+  ])("an unreadable plan (%s) is refused and no other rule runs", (_n, plan, msg) => {
+    const r = runPolicy(plan, facts());
+    expect(r.refused).toBe(true);
+    expect(r.findings.every((f) => f.id === "PL006" && f.address === "(plan)")).toBe(true);
+    expect(r.findings.map((f) => f.message).join(" ")).toMatch(msg);
+  });
+  it("an errored or incomplete plan is refused", () => {
+    expect(runPolicy({ ...planOf(), errored: true }, facts()).findings[0].message).toContain("errored");
+    expect(runPolicy({ ...planOf(), complete: false }, facts()).findings[0].message).toContain("incomplete");
+    expect(runPolicy({ ...planOf(), deferred_changes: [{}] }, facts()).findings[0].message).toContain("incomplete");
+  });
+  it("an unknown action or action combination is refused", () => {
+    expect(runPolicy(planOf(rc("kubernetes_service", "s", ["transmogrify"])), facts()).findings[0].message).toContain("action(s) transmogrify are unknown");
+    expect(runPolicy(planOf(rc("kubernetes_service", "s", ["delete", "update"])), facts()).findings[0].message).toContain("combination delete+update is unknown");
+  });
+  it("a change to an unknown resource type is refused; unchanged or read, it is not", () => {
+    const r = runPolicy(planOf(rc("kubernetes_cron_job_v1", "c", ["create"])), facts());
+    expect(ids(r)).toEqual(["PL006 error kubernetes_cron_job_v1.c"]);
+    expect(runPolicy(planOf(rc("kubernetes_cron_job_v1", "c", ["no-op"]), { ...rc("aws_caller_identity", "me", ["read"]), mode: "data" }), facts()).findings).toEqual([]);
+  });
+  it("every resource type the stack synthesizes has a class", () => {
+    const { synthJson } = require("../support/synth");
+    const types = Object.keys(synthJson().resource);
+    expect(types.length).toBeGreaterThan(10);
+    expect(types.filter((t) => !resourceClass(t))).toEqual([]);
+  });
+});
+
+describe("acknowledgements", () => {
+  it("need a known id, a reason, and a rule whose refusals can be acknowledged", () => {
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL999", reason: "a long enough reason" }] })).toThrow(/unknown policy rule; allowed: PL001, PL002/);
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL002", reason: "short" }] })).toThrow(/written reason/);
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL001", reason: "a long enough reason" }] })).toThrow(/can't be acknowledged \(a destroy is allowed per address: --allow-destroy/);
+    for (const id of ["PL003", "PL005", "PL006"]) expect(() => runPolicy(planOf(), facts(), { acks: [{ id, reason: "a long enough reason" }] })).toThrow(PolicyInputError);
+  });
+  it("parseReasoned reads ID=reason and refuses a missing reason", () => {
+    expect(parseReasoned("ack", "PL004=rehearsed in the box first")).toEqual({ key: "PL004", reason: "rehearsed in the box first" });
+    expect(parseReasoned("allow-destroy", "helm_release.authentik=a=b reason text")).toEqual({ key: "helm_release.authentik", reason: "a=b reason text" });
+    expect(() => parseReasoned("ack", "PL004")).toThrow(/--ack PL004: a written reason is required/);
+    expect(() => parseReasoned("ack", "=something long")).toThrow(/nothing before '='/);
+  });
+});
+
+describe("plan readers", () => {
+  it("changeKind follows terraform's action combinations", () => {
+    const k = (a: string[]) => changeKind(rc("x", "y", a) as any);
+    expect([k(["no-op"]), k(["create"]), k(["update"]), k(["delete"]), k(["delete", "create"]), k(["create", "delete"]), k(["read"]), k(["forget"]), k(["create", "forget"]), k(["update", "delete"])]).toEqual(["no-op", "create", "update", "delete", "replace", "replace", "read", "forget", "replace", undefined]);
+  });
+  it("releaseValues merges the values list key by key, then `set`", () => {
+    expect(releaseValues({ values: ["a: {b: 1, c: 2}\nl: [1]", "a: {b: 3}\nl: [2]", ""], set: [{ name: "a.d\\.e", value: "4" }] })).toEqual({ a: { b: 3, c: 2, "d.e": "4" }, l: [2] });
+  });
+  it("image tags and versions", () => {
+    expect(["ghcr.io/goauthentik/server:2026.2.2", "localhost:5000/server:2026.5.6@sha256:ab", "server", "ghcr.io/goauthentik/server@sha256:ab"].map(imageTag)).toEqual(["2026.2.2", "2026.5.6", undefined, undefined]);
+    expect(parseVersion("latest")).toBeUndefined();
+    const cmp = (a: string, b: string) => Math.sign(compareVersions(parseVersion(a)!, parseVersion(b)!));
+    expect([cmp("2026.2.2", "2026.10.0"), cmp("2026.5.6", "2026.5.6"), cmp("v2026.5.0", "2026.5.0-rc2"), cmp("2026.5.0-rc2", "2026.5.0-rc10"), cmp("2027.1", "2026.12.9")]).toEqual([-1, 0, 1, -1, 1]);
+  });
+});

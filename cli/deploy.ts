@@ -1,0 +1,149 @@
+/**
+ * `authentik-stack deploy`: guards, synth, a private plan, the plan policy, a summary, confirmation,
+ * apply of exactly that plan, verify-upgrade. The argument parsing and output live here; the steps in
+ * engine/deploy.ts.
+ */
+import * as readline from "readline";
+import { ConfigError, loadConfig, readOverrides } from "../config";
+import { formatVerdict, TerraformError } from "../lib/plan";
+import { formatTable } from "./verify-upgrade";
+import { preflight } from "./plan-to-zero";
+import { Acknowledgement } from "../guards/registry";
+import { checkAllowDestroy, checkPolicyAcknowledgements, formatPolicyFinding, parseReasoned, PolicyAcknowledgement, PolicyInputError, PolicyReport } from "../policy";
+import { deploy, DeployResult, DeploySummary } from "../engine/deploy";
+import { UsageError, parseArgs, progress } from "./output";
+
+/** Exit codes (LAYOUT.md): 0 ok, 1 refused/findings/verify failed/declined, 2 usage, 3 could not run. */
+export const DEPLOY_EXIT = { ok: 0, findings: 1, usage: 2, couldNotRun: 3 } as const;
+
+export const DEPLOY_USAGE = `usage: authentik-stack deploy [--stack authentik] [--auto-approve] [--dry-run] [--json]
+                             [--allow-destroy ADDRESS=reason]... [--ack ID=reason]...
+  Runs the guards, synthesizes, plans (the plan file is private and removed after), judges the plan with
+  the plan policy (PL001-PL006), shows what changes per resource (moves and imports apart), asks for
+  confirmation, applies exactly the plan it showed, then runs verify-upgrade.
+  --auto-approve                  apply without asking (required when stdin is not a terminal)
+  --dry-run                       stop after the policy; nothing is applied
+  --json                          one JSON report on stdout (progress stays on stderr)
+  --allow-destroy ADDRESS=reason  let the plan destroy or replace this stateful object (PL001)
+  --ack ID=reason                 acknowledge a guard warning (AK...) or a policy finding (PL002, PL004)
+  exit 0 applied and verified (or no changes, or a dry run the policy passed); 1 refused by guards or
+  policy, declined, or verify-upgrade failed; 2 usage or unusable input (incl. no terminal and no
+  --auto-approve); 3 could not run (terraform, backend, Vault, cluster)
+  Use it instead of \`cdktf deploy\` for every change to the live stack (README, Deploying).`;
+
+function splitAcks(values: readonly string[]): { guard: Acknowledgement[]; policy: PolicyAcknowledgement[] } {
+  const guard: Acknowledgement[] = [];
+  const policy: PolicyAcknowledgement[] = [];
+  for (const v of values) {
+    const { key, reason } = parseReasoned("ack", v);
+    if (/^AK\d{3}$/.test(key)) guard.push({ id: key, reason });
+    else if (/^PL\d{3}$/.test(key)) policy.push({ id: key, reason });
+    else throw new UsageError(`--ack ${key}: not a guard (AK001...) or policy rule (PL001...) id`);
+  }
+  return { guard, policy };
+}
+
+/** Asks on the terminal; only "yes" applies. */
+function askYes(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (a) => {
+      rl.close();
+      resolve(a.trim() === "yes");
+    });
+    rl.on("close", () => resolve(false));
+  });
+}
+
+export function summaryLines(s: DeploySummary): string[] {
+  const lines = s.verdict.noChanges ? [formatVerdict(s.verdict)[0].replace("No changes: the stack plans to zero resource changes.", "plan: no resource changes")] : ["plan: " + formatVerdict(s.verdict)[0], ...formatVerdict(s.verdict).slice(1).filter((l) => !l.startsWith("moves without"))];
+  if (s.verdict.moves.length) lines.push(`moves (no other change): ${s.verdict.moves.map((m) => `${m.from} -> ${m.to}`).join("; ")}`);
+  for (const i of s.imports) lines.push(`import: ${i.address}${i.id !== undefined ? ` (id ${JSON.stringify(i.id)})` : ""}, then ${i.action}`);
+  if (s.verdict.outputChanges.length) lines.push(`outputs that change: ${s.verdict.outputChanges.join(", ")}`);
+  return lines;
+}
+
+function policyLines(p: PolicyReport): string[] {
+  const head = p.refused
+    ? `policy: REFUSED (${p.errors} error(s), ${p.warnings} warning(s), ${p.acknowledged} acknowledged, ${p.allowed} destroy(s) allowed)`
+    : `policy: passed (${p.warnings} warning(s), ${p.acknowledged} acknowledged, ${p.allowed} destroy(s) allowed)`;
+  const lines = [head, ...p.findings.map((f) => "  " + formatPolicyFinding(f))];
+  if (p.unusedAllowances.length) lines.push(`  --allow-destroy given for addresses this plan does not destroy: ${p.unusedAllowances.join(", ")}`);
+  return lines;
+}
+
+function textReport(r: DeployResult): string[] {
+  const g = r.guards;
+  const lines = [`guards: ${g.errors} error(s), ${g.warnings} warning(s), ${g.acknowledged} acknowledged`, ...g.errorLines.map((l) => "  " + l)];
+  if (r.summary) lines.push(...summaryLines(r.summary));
+  if (r.policy) lines.push(...policyLines(r.policy));
+  if (r.verify) lines.push("verify-upgrade:", ...formatTable(r.verify).map((l) => "  " + l));
+  const verdict: Record<DeployResult["outcome"], string> = {
+    applied: "deploy: applied and verified",
+    "no-changes": "deploy: nothing to apply; verified",
+    "dry-run": "deploy: dry run; the policy passes this plan; nothing applied",
+    "guard-errors": "deploy: refused by the guards; nothing planned or applied. Fix the errors above (`npx authentik-stack check` explains each).",
+    refused: "deploy: refused by the plan policy; nothing applied. Do what each finding's Fix says, then run deploy again.",
+    declined: "deploy: not confirmed; nothing applied",
+    "verify-failed": "deploy: verify-upgrade did not pass (see the steps above)",
+  };
+  lines.push(verdict[r.outcome]);
+  return lines;
+}
+
+export async function runDeploy(argv: string[], out: (s: string) => void): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) return out(DEPLOY_USAGE), DEPLOY_EXIT.ok;
+  const args = parseArgs(argv, ["json", "auto-approve", "dry-run"], ["stack", "allow-destroy", "ack"]);
+  if (args.positional.length) throw new UsageError(`deploy takes no positional arguments (got ${JSON.stringify(args.positional[0])})`);
+  const json = args.flags.has("json");
+  const autoApprove = args.flags.has("auto-approve");
+  const dryRun = args.flags.has("dry-run");
+  const overrides = readOverrides();
+  const config = loadConfig(overrides);
+  const stackName = args.flags.get("stack")?.[0] ?? config.stackName;
+  if (stackName !== config.stackName) throw new UsageError(`--stack ${stackName}: this app has one stack, '${config.stackName}'`);
+  let acks, allowDestroy;
+  try {
+    acks = splitAcks(args.flags.get("ack") ?? []);
+    checkPolicyAcknowledgements(acks.policy);
+    allowDestroy = new Map((args.flags.get("allow-destroy") ?? []).map((v) => Object.values(parseReasoned("allow-destroy", v)) as [string, string]));
+    checkAllowDestroy(allowDestroy);
+  } catch (e) {
+    if (e instanceof PolicyInputError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!dryRun && !autoApprove && !process.stdin.isTTY) {
+    throw new UsageError("no terminal to confirm on (stdin is not a TTY); run it from a terminal, or with --auto-approve after reviewing `deploy --dry-run`");
+  }
+  const fail = (code: number, reason: string) => {
+    if (json) out(JSON.stringify({ result: "error", reason }));
+    else process.stderr.write(`deploy: ${reason}\n`);
+    return code;
+  };
+  const why = preflight(process.env);
+  if (why) return fail(DEPLOY_EXIT.couldNotRun, why);
+  let result: DeployResult;
+  try {
+    result = await deploy({
+      config,
+      overrides,
+      dryRun,
+      guardAcks: acks.guard,
+      policyAcks: acks.policy,
+      allowDestroy,
+      onProgress: progress,
+      confirm: async (summary, policy) => {
+        if (autoApprove) return true;
+        process.stderr.write([...summaryLines(summary), ...policyLines(policy)].join("\n") + "\n");
+        return askYes("Apply exactly this plan? Only 'yes' applies: ");
+      },
+    });
+  } catch (e) {
+    if (e instanceof TerraformError) return fail(DEPLOY_EXIT.couldNotRun, `${e.message}${e.step === "apply" ? " (the apply may have changed part of the stack: run deploy --dry-run to see what remains)" : ""}`);
+    if (e instanceof ConfigError || e instanceof UsageError) throw e;
+    return fail(DEPLOY_EXIT.couldNotRun, (e as Error).message.split("\n").slice(0, 2).join(" "));
+  }
+  if (json) out(JSON.stringify({ result: result.outcome, ...result }, null, 2));
+  else textReport(result).forEach((l) => out(l));
+  return result.outcome === "applied" || result.outcome === "no-changes" || result.outcome === "dry-run" ? DEPLOY_EXIT.ok : DEPLOY_EXIT.findings;
+}
