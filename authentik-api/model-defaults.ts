@@ -1,0 +1,135 @@
+/**
+ * What the OpenAPI description cannot say: the server-side model defaults a created object gets for the
+ * fields a client leaves out, which fields are unique, and the values of computed read-only fields.
+ * Each entry is read from authentik's model source (goauthentik/authentik, 2026.2 line; file named per
+ * entry). Fields not listed get their type's empty value (nullable -> null, string "", list [], ...), which
+ * is what authentik's blank=True text fields hold; schemas not listed here have not been read.
+ */
+
+/** Model defaults by response schema name. */
+export const MODEL_DEFAULTS: Record<string, Record<string, unknown>> = {
+  // authentik/providers/proxy/models.py ProxyProvider(OutpostModel, OAuth2Provider) and
+  // authentik/providers/oauth2/models.py OAuth2Provider
+  ProxyProvider: {
+    internal_host: "",
+    internal_host_ssl_validation: true,
+    mode: "proxy",
+    skip_path_regex: "",
+    intercept_header_auth: true,
+    basic_auth_enabled: false,
+    basic_auth_user_attribute: "",
+    basic_auth_password_attribute: "",
+    certificate: null,
+    cookie_domain: "",
+    access_token_validity: "hours=1",
+    refresh_token_validity: "days=30",
+    authentication_flow: null,
+    property_mappings: [],
+    jwt_federation_sources: [],
+    jwt_federation_providers: [],
+  },
+  OAuth2Provider: {
+    client_type: "confidential",
+    include_claims_in_id_token: true,
+    access_code_validity: "minutes=1",
+    access_token_validity: "hours=1",
+    refresh_token_validity: "days=30",
+    sub_mode: "hashed_user_id",
+    issuer_mode: "per_provider",
+    signing_key: null,
+    encryption_key: null,
+    authentication_flow: null,
+    property_mappings: [],
+    jwt_federation_sources: [],
+    jwt_federation_providers: [],
+  },
+  // authentik/stages/user_login/models.py
+  UserLoginStage: {
+    session_duration: "seconds=0",
+    network_binding: "no_binding",
+    geoip_binding: "no_binding",
+    terminate_other_sessions: false,
+    remember_me_offset: "seconds=0",
+  },
+  // authentik/flows/models.py Flow (policy_engine_mode from PolicyBindingModel: "any")
+  Flow: {
+    layout: "stacked",
+    background: "",
+    compatibility_mode: false,
+    denied_action: "message_continue",
+    authentication: "none",
+    policy_engine_mode: "any",
+  },
+  // authentik/flows/models.py FlowStageBinding
+  FlowStageBinding: {
+    evaluate_on_plan: false,
+    re_evaluate_policies: true,
+    invalid_response_action: "retry",
+    policy_engine_mode: "any",
+  },
+  // authentik/outposts/models.py Outpost
+  Outpost: {
+    type: "proxy",
+    service_connection: null,
+    managed: null,
+  },
+};
+
+/**
+ * authentik/outposts/models.py OutpostConfig: field types (dacite checks them in the serializer's
+ * validate_config) and defaults (default_outpost_config(), served by /outposts/instances/default_settings/;
+ * log_level is CONFIG log_level, kubernetes_namespace the pod's namespace).
+ */
+export const OUTPOST_CONFIG_FIELDS: Record<string, { type: "str" | "bool" | "int" | "dict" | "list"; optional?: boolean; default: unknown }> = {
+  authentik_host: { type: "str", default: "" },
+  authentik_host_insecure: { type: "bool", default: false },
+  authentik_host_browser: { type: "str", default: "" },
+  log_level: { type: "str", default: "info" },
+  object_naming_template: { type: "str", default: "ak-outpost-%(name)s" },
+  refresh_interval: { type: "str", default: "minutes=5" },
+  container_image: { type: "str", optional: true, default: null },
+  docker_network: { type: "str", optional: true, default: null },
+  docker_map_ports: { type: "bool", default: true },
+  docker_labels: { type: "dict", optional: true, default: null },
+  kubernetes_replicas: { type: "int", default: 1 },
+  kubernetes_namespace: { type: "str", default: "default" },
+  kubernetes_ingress_annotations: { type: "dict", default: {} },
+  kubernetes_ingress_secret_name: { type: "str", default: "authentik-outpost-tls" },
+  kubernetes_ingress_class_name: { type: "str", optional: true, default: null },
+  kubernetes_ingress_path_type: { type: "str", optional: true, default: null },
+  kubernetes_httproute_annotations: { type: "dict", default: {} },
+  kubernetes_httproute_parent_refs: { type: "list", default: [] },
+  kubernetes_service_type: { type: "str", default: "ClusterIP" },
+  kubernetes_disabled_components: { type: "list", default: [] },
+  kubernetes_image_pull_secrets: { type: "list", default: [] },
+  kubernetes_json_patches: { type: "dict", optional: true, default: null },
+};
+
+/** authentik/outposts/apps.py */
+export const MANAGED_OUTPOST = "goauthentik.io/outposts/embedded";
+export const MANAGED_OUTPOST_NAME = "authentik Embedded Outpost";
+
+/**
+ * Unique model fields (DRF's UniqueValidator message: "<model verbose name> with this <field> already
+ * exists."), by collection family: a stage name is unique across every stage type, and so on.
+ */
+export const UNIQUE_FIELDS: Array<{ pathPrefix: string; field: string; message: string }> = [
+  { pathPrefix: "/outposts/instances/", field: "name", message: "outpost with this name already exists." },
+  { pathPrefix: "/flows/instances/", field: "slug", message: "flow with this slug already exists." },
+  { pathPrefix: "/core/applications/", field: "slug", message: "application with this slug already exists." },
+  { pathPrefix: "/core/users/", field: "username", message: "user with this username already exists." },
+  { pathPrefix: "/providers/", field: "name", message: "provider with this name already exists." },
+  { pathPrefix: "/stages/invitation/invitations/", field: "", message: "" },
+  { pathPrefix: "/stages/prompt/prompts/", field: "", message: "" },
+  { pathPrefix: "/stages/", field: "name", message: "stage with this name already exists." },
+  { pathPrefix: "/policies/bindings/", field: "", message: "" },
+  { pathPrefix: "/policies/", field: "name", message: "policy with this name already exists." },
+  { pathPrefix: "/sources/", field: "slug", message: "source with this slug already exists." },
+];
+
+/** `component` values (each model's `component` property). */
+export const COMPONENTS: Record<string, string> = {
+  ProxyProvider: "ak-provider-proxy-form",
+  OAuth2Provider: "ak-provider-oauth2-form",
+  UserLoginStage: "ak-stage-user-login-form",
+};
