@@ -349,7 +349,8 @@ export class AuthentikApiCore extends EventEmitter {
       list.forEach((obj, i) => {
         let data: Record<string, unknown>;
         try {
-          data = this.validate(c, obj, false);
+          // a seeded object is validated as the server holding it would see it (e.g. a managed outpost)
+          data = this.validate(c, obj, false, obj && typeof obj === "object" ? ({ ...obj, pk: obj.pk ?? "" } as Rec) : undefined);
         } catch (e) {
           if (e instanceof ApiError) throw new Error(`seed: ${p}[${i}]: ${JSON.stringify(e.body)}`);
           throw e;

@@ -8,7 +8,8 @@
  *
  *   node scripts/trim-openapi.js [--check] [--out FILE]
  *
- * The archive is found at $AUTHENTIK_STACK_SHARED/upstream/go/ (default: the repository's ../shared).
+ * The archive is found in $AUTHENTIK_STACK_UPSTREAM/go/ (default: ../shared/upstream next to the repository,
+ * or next to the main worktree's clone when this is a git worktree; the same rule as scripts/common.sh).
  * Exit codes: 0 written (or --check: identical), 1 --check found a difference, 2 usage, 3 archive missing.
  */
 "use strict";
@@ -56,12 +57,20 @@ const SERVED = [
 /** Sub-actions the stand-in does not implement (they need a running authentik: flows, caches, tests). */
 const DROP = /\/(used_by|user_settings|preview|scores|diagram|execute|export|import|cache_info|cache_clear|health|metrics|test|state|types|impersonate|impersonate_end|recovery|recovery_email|set_password|set_password_hash|service_account|paths|me|account_lockdown|preview_user|check_access|set_icon|set_icon_url|generate_config|setup_urls|user_connections|source_connections|jwks|setup|oauth_config|source_types|update_webauthn_config|invitation_link)\//;
 
-function sharedDir() {
-  return process.env.AUTHENTIK_STACK_SHARED || path.resolve(ROOT, "..", "shared");
+function upstreamDir() {
+  if (process.env.AUTHENTIK_STACK_UPSTREAM) return process.env.AUTHENTIK_STACK_UPSTREAM;
+  const candidates = [path.resolve(ROOT, "..", "shared", "upstream")];
+  try {
+    const common = execFileSync("git", ["-C", ROOT, "rev-parse", "--path-format=absolute", "--git-common-dir"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    if (common) candidates.push(path.resolve(path.dirname(common), "..", "shared", "upstream"));
+  } catch {
+    // not a git checkout: only the sibling folder counts
+  }
+  return candidates.find((c) => fs.existsSync(c)) || candidates[0];
 }
 
 function archivePath() {
-  return path.join(sharedDir(), "upstream", "go", ARCHIVE);
+  return path.join(upstreamDir(), "go", ARCHIVE);
 }
 
 /** Reads the archive and returns the trimmed document (pure apart from reading the archive). */
@@ -123,7 +132,7 @@ function main(argv) {
   }
   const archive = archivePath();
   if (!fs.existsSync(archive)) {
-    console.error(`trim-openapi: ${archive} not found; set AUTHENTIK_STACK_SHARED to the folder holding upstream/ (default: ../shared next to the repository)`);
+    console.error(`trim-openapi: ${archive} not found; set AUTHENTIK_STACK_UPSTREAM to the upstream archive folder (default: ../shared/upstream next to the repository)`);
     return 3;
   }
   const text = JSON.stringify(trimmedSpec(archive), null, 1) + "\n";
@@ -137,5 +146,5 @@ function main(argv) {
   return 0;
 }
 
-module.exports = { trimmedSpec, archivePath, sharedDir, SERVED, DEFAULT_OUT };
+module.exports = { trimmedSpec, archivePath, upstreamDir, SERVED, DEFAULT_OUT };
 if (require.main === module) process.exitCode = main(process.argv);
