@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import { parse, stringify } from "yaml";
 import { DeepPartial, StackConfig, deriveNames, loadConfig } from "../config";
 import { buildAlertGroups, renderRuleFile, alertMatchers } from "../alerts/rules";
-import { escapeRegex, matcherAccepts } from "../alerts/promql";
+import { escapeRegex, matcherAccepts } from "../lib/promql";
 import { ROOT } from "./support/synth";
 
 function promtool(args: string[], cwd: string): { code: number; out: string } {

@@ -4,9 +4,9 @@
  * deployment names from the release name, memory thresholds from the /dev/shm size.
  */
 import { stringify } from "yaml";
-import { LABELS, StackConfig, deriveNames } from "../config";
-import { formatGiB, parseQuantity } from "../lib/quantity";
-import { Matcher, eq, hasPrefix, selector } from "./promql";
+import { LABEL_KEYS, StackConfig, deriveNames } from "../config";
+import { formatGiB, gibNumber as gib, parseQuantity } from "../lib/quantity";
+import { Matcher, eq, hasPrefix, selector } from "../lib/promql";
 
 /** One alerting rule, as in a Prometheus rule file. */
 export interface AlertRule {
@@ -50,8 +50,6 @@ export function alertMatchers(c: StackConfig): AlertMatchers {
   };
 }
 
-/** GiB figure for a PromQL literal: 1.5 -> "1.5". */
-const gib = (bytes: number) => String(Number((bytes / 1024 ** 3).toFixed(3)));
 
 export function buildAlertGroups(c: StackConfig, extraGroups: readonly RuleGroup[] = []): RuleGroup[] {
   const n = deriveNames(c);
@@ -64,7 +62,7 @@ export function buildAlertGroups(c: StackConfig, extraGroups: readonly RuleGroup
   const critBytes = shmBytes * a.memoryCriticalFractionOfShm;
   const workingSet = selector("container_memory_working_set_bytes", [ns, m.outpostPod, eq("container", n.outpostContainerName)]);
   const deployment = (name: string) => [ns, eq("deployment", name)];
-  const restartCmd = `kubectl -n ${c.namespace} delete pod -l ${LABELS.outpostName}=${n.outpostSlug}`;
+  const restartCmd = `kubectl -n ${c.namespace} delete pod -l ${LABEL_KEYS.outpostName}=${n.outpostSlug}`;
 
   const outpost: AlertRule[] = [
     {

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatFinding, runGuards, GUARDS, Acknowledgement, AcknowledgementError } from "../guards/registry";
 import { chartVersionsIn, loadGuardInputs } from "../guards/inputs";
-import { readAcknowledgements } from "../guards/aspect";
+import { readAcknowledgements } from "../guards/acknowledgements";
 import { ttlReport } from "../guards/ttls";
 import { StackJson } from "../guards/types";
 import { packageRoot } from "../config/paths";
@@ -15,8 +15,8 @@ import { EXIT, UsageError, parseArgs } from "./output";
 
 export const CHECK_USAGE = `usage: authentik-stack check [--json] [--ack ID=reason]... [cdk.tf.json]
   Runs the guards over a synthesized stack (default cdktf.out/stacks/<stackName>/cdk.tf.json).
-  --ack ID=reason   acknowledge warnings of guard ID (errors can't be acknowledged); also read
-                    from guard-acknowledgements.json at the repo root
+  --ack ID=reason   acknowledge warnings of guard ID (errors can't be acknowledged); the repo's
+                    known warnings are acknowledged in guard-acknowledgements.json
   exit 0 no errors, 1 errors, 2 unusable input`;
 
 /** Reads and sanity-checks a synthesized stack; throws UsageError with a one-line reason. */
@@ -43,17 +43,24 @@ export function runCheck(argv: string[], out: (s: string) => void): number {
   const args = parseArgs(argv, ["json"], ["ack"]);
   if (args.positional.length > 1) throw new UsageError("check takes one path");
   const root = packageRoot();
-  const file = args.positional[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", loadConfig(readOverrides()).stackName, "cdk.tf.json");
+  const config = loadConfig(readOverrides());
+  const file = args.positional[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", config.stackName, "cdk.tf.json");
   const stack = readStackJson(file);
-  const acks: Acknowledgement[] = [...readAcknowledgements(root)];
+  let acks: Acknowledgement[];
+  try {
+    acks = [...readAcknowledgements(root)];
+  } catch (e) {
+    if (e instanceof AcknowledgementError) throw new UsageError(e.message);
+    throw e;
+  }
   for (const a of args.flags.get("ack") ?? []) {
     const m = /^(AK\d{3})=(.*)$/s.exec(a);
     if (!m) throw new UsageError(`--ack ${JSON.stringify(a)}: expected ID=reason, e.g. --ack "AK010=moving the password in change 42"`);
-    acks.push({ id: m[1], reason: m[2] });
+    acks.unshift({ id: m[1], reason: m[2] }); // the command line wins over the file
   }
   let report;
   try {
-    report = runGuards({ stack, ...loadGuardInputs(root, chartVersionsIn(stack)) }, acks);
+    report = runGuards({ stack, config, ...loadGuardInputs(root, chartVersionsIn(stack)) }, acks);
   } catch (e) {
     if (e instanceof AcknowledgementError) throw new UsageError(e.message);
     throw e;

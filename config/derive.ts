@@ -1,5 +1,6 @@
 /** Names, labels and facts derived from the config: read these, never retype them. */
 import { OutpostConfig, StackConfig } from "./stack-config";
+import { LABEL_KEYS } from "./facts";
 
 /** Django's slugify, as authentik applies it to outpost names. */
 export function slugify(text: string): string {
@@ -18,27 +19,17 @@ export function outpostObjectName(o: Pick<OutpostConfig, "name" | "objectNamingT
   return o.objectNamingTemplate.replace("%(name)s", slugify(o.name));
 }
 
-/** Label keys the outpost controller and the authentik chart put on pods. */
-export const LABELS = {
-  name: "app.kubernetes.io/name",
-  managedBy: "app.kubernetes.io/managed-by",
-  component: "app.kubernetes.io/component",
-  outpostName: "goauthentik.io/outpost-name",
-  outpostType: "goauthentik.io/outpost-type",
-  outpostUuid: "goauthentik.io/outpost-uuid",
-} as const;
-
 /**
  * The labels authentik's outpost controller puts on an outpost's pods ("pod meta"): what the Service
  * must select. The UUID is written as 32 hex digits (uuid.hex), the name slugified.
  */
 export function outpostPodLabels(o: { readonly name: string; readonly type: string; readonly uuid: string }): Record<string, string> {
   return {
-    [LABELS.managedBy]: "goauthentik.io",
-    [LABELS.name]: `authentik-outpost-${o.type}`,
-    [LABELS.outpostName]: slugify(o.name),
-    [LABELS.outpostType]: o.type,
-    [LABELS.outpostUuid]: o.uuid.replace(/-/g, ""),
+    [LABEL_KEYS.managedBy]: "goauthentik.io",
+    [LABEL_KEYS.name]: `authentik-outpost-${o.type}`,
+    [LABEL_KEYS.outpostName]: slugify(o.name),
+    [LABEL_KEYS.outpostType]: o.type,
+    [LABEL_KEYS.outpostUuid]: o.uuid.replace(/-/g, ""),
   };
 }
 
@@ -56,7 +47,6 @@ export interface DerivedNames {
   readonly outpostContainerName: string;
   readonly serverDeployment: string;
   readonly serverServiceName: string;
-  readonly pgbouncerHost: string;
   readonly tunnelTarget: string;
 }
 
@@ -76,16 +66,6 @@ export function deriveNames(c: StackConfig): DerivedNames {
     outpostContainerName: c.outpost.type,
     serverDeployment: `${c.release.name}-server`,
     serverServiceName: `${c.release.name}-server`,
-    pgbouncerHost: `${c.pgbouncer.name}.${c.namespace}`,
     tunnelTarget: `${c.dns.tunnelId}.cfargotunnel.com`,
   };
 }
-
-/** The five variables the outpost needs to reach PostgreSQL (its session store). */
-export const OUTPOST_POSTGRES_ENV = [
-  "AUTHENTIK_POSTGRESQL__HOST",
-  "AUTHENTIK_POSTGRESQL__PORT",
-  "AUTHENTIK_POSTGRESQL__USER",
-  "AUTHENTIK_POSTGRESQL__PASSWORD",
-  "AUTHENTIK_POSTGRESQL__NAME",
-] as const;

@@ -1,6 +1,7 @@
 /** Loading the config: today's live defaults, merged with the operator's override file, validated. */
 import * as fs from "fs";
-import { DEFAULT_CONFIG, DeepPartial, StackConfig } from "./stack-config";
+import { DeepPartial, StackConfig } from "./stack-config";
+import { DEFAULT_CONFIG } from "./defaults";
 import { ConfigError, configProblems } from "./validate";
 
 function merge<T>(base: T, over: unknown, path: string): T {

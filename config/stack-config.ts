@@ -1,6 +1,6 @@
 /**
  * The one source of truth for the authentik stack. Every fact is declared once here, with today's live
- * value as its default (../shared/reference/live-stack.yaml, 2026-05-10); every name, label, matcher and
+ * value as its default (DEFAULT_CONFIG in defaults.ts, from ../shared/reference/live-stack.yaml, 2026-05-10); every name, label, matcher and
  * expectation elsewhere is derived from it by {@link deriveNames}.
  */
 
@@ -8,11 +8,11 @@
 export interface OutpostConfig {
   /** Outpost record name; slugified into the Kubernetes object names. @default "authentik Embedded Outpost" */
   readonly name: string;
-  /** The outpost's UUID, dashed form (the selector labels use it without dashes). */
+  /** The outpost record's UUID, dashed form (the pod labels use it without dashes). @default "0eecac07-97c7-443c-8925-05f2f4fe3e47" */
   readonly uuid: string;
   /** Outpost type; decides the pod label `authentik-outpost-<type>` and the container name. @default "proxy" */
   readonly type: "proxy";
-  /** Kubernetes service connection (UUID) the controller deploys through. */
+  /** Kubernetes service connection (UUID) the controller deploys through. @default "99e227a7-4562-4888-9660-4c27da678c50" */
   readonly serviceConnectionId: string;
   /** authentik's object naming template; `%(name)s` is the slugified outpost name. @default "ak-outpost-%(name)s" */
   readonly objectNamingTemplate: string;
@@ -40,18 +40,158 @@ export interface OutpostConfig {
 
 /** One proxy provider and its application (the catch-all, or extra ones). */
 export interface ProxyApplicationConfig {
-  /** Terraform resource name (the state address suffix). */
+  /** Terraform resource name (the state address suffix); required, unique. @default - required (catch-all: "catchall") */
   readonly resourceName: string;
-  /** Provider name in authentik. */
+  /** Provider name in authentik. @default - required (catch-all: "Provider for Domain wide catch all") */
   readonly providerName: string;
-  /** Application name in authentik. */
+  /** Application name in authentik. @default - required (catch-all: "Domain wide catch all") */
   readonly applicationName: string;
-  /** Application slug. */
+  /** Application slug; unique. @default - required (catch-all: "domain-wide-catch-all") */
   readonly slug: string;
   /** Proxy mode. @default "forward_domain" */
   readonly mode: "forward_domain" | "forward_single" | "proxy";
   /** Cookie/session lifetime, authentik duration; drives the proxy-session `expires`. @default "weeks=4" */
   readonly accessTokenValidity: string;
+}
+
+/** The catch-all forward-auth provider: a proxy application plus the flows it uses. */
+export interface CatchAllConfig extends ProxyApplicationConfig {
+  /** Slug of the authorization flow (looked up by a data source). @default "default-provider-authorization-implicit-consent" */
+  readonly authorizationFlowSlug: string;
+  /** Slug of the invalidation flow (looked up by a data source). @default "default-provider-invalidation-flow" */
+  readonly invalidationFlowSlug: string;
+}
+
+/** Terraform state backend (PostgreSQL); the connection string comes from PG_CONN_STR. */
+export interface BackendConfig {
+  /** PostgreSQL schema holding this stack's state. @default "authentik" */
+  readonly schemaName: string;
+}
+
+/** Vault: where secrets are read at plan time (KV v2 data sources). */
+export interface VaultConfig {
+  /** Vault server URL. @default "https://vault.viktorbarzin.me" */
+  readonly address: string;
+  /** KV v2 mount. @default "secret" */
+  readonly mount: string;
+  /** KV path of the shared platform secrets (DB password, Cloudflare key, homepage token). @default "platform" */
+  readonly platformPath: string;
+  /** KV path of the authentik API token for Terraform. @default "authentik" */
+  readonly authentikPath: string;
+}
+
+/** The goauthentik Helm release. */
+export interface ReleaseConfig {
+  /** Helm release name; also prefixes the server Deployment and Service (`<name>-server`). @default "goauthentik" */
+  readonly name: string;
+  /** Chart name in the repository. @default "authentik" */
+  readonly chart: string;
+  /** Chart repository URL. @default "https://charts.goauthentik.io/" */
+  readonly repository: string;
+  /** Chart version; the line an upgrade bumps (also the outpost image the controller renders). @default "2026.2.2" */
+  readonly version: string;
+  /** Roll back a failed upgrade (helm --atomic). @default true */
+  readonly atomic: boolean;
+  /** Helm operation timeout in seconds. @default 6000 */
+  readonly timeoutSeconds: number;
+  /** Let Helm create the namespace if missing. @default true */
+  readonly createNamespace: boolean;
+  /** The values file, relative to the repo root, sent verbatim as the release's values. @default "values/authentik.yaml" */
+  readonly valuesFile: string;
+}
+
+/** The default login stage (authenticated session lifetime). */
+export interface LoginStageConfig {
+  /** Name of the existing stage Terraform manages. @default "default-authentication-login" */
+  readonly name: string;
+  /** Authenticated session lifetime, authentik duration. @default "weeks=4" */
+  readonly sessionDuration: string;
+}
+
+/** PgBouncer in front of the dbaas PostgreSQL. */
+export interface PgBouncerConfig {
+  /** Name of the Deployment, Service, PDB, and prefix of its ConfigMap and Secret. @default "pgbouncer" */
+  readonly name: string;
+  /** Container image. @default "edoburu/pgbouncer:latest" */
+  readonly image: string;
+  /** Pod count. @default 3 */
+  readonly replicas: number;
+  /** Port pgbouncer listens on (and the Service exposes). @default 6432 */
+  readonly port: number;
+  /** PodDisruptionBudget minAvailable; at most replicas. @default 2 */
+  readonly minAvailable: number;
+  /** PostgreSQL host in pgbouncer.ini. @default "postgresql.dbaas" */
+  readonly upstreamHost: string;
+  /** Host in the DATABASES_AUTHENTIK env var (differs from upstreamHost today; see README). @default "postgres" */
+  readonly envUpstreamHost: string;
+  /** PostgreSQL port. @default 5432 */
+  readonly upstreamPort: number;
+  /** Database name. @default "authentik" */
+  readonly database: string;
+  /** Database user. @default "authentik" */
+  readonly user: string;
+  /** pgbouncer pool_mode. @default "session" */
+  readonly poolMode: "session" | "transaction" | "statement";
+  /** pgbouncer max_client_conn. @default 200 */
+  readonly maxClientConn: number;
+  /** pgbouncer default_pool_size. @default 20 */
+  readonly defaultPoolSize: number;
+  /** pgbouncer reserve_pool_size. @default 5 */
+  readonly reservePoolSize: number;
+  /** pgbouncer reserve_pool_timeout, seconds. @default 5 */
+  readonly reservePoolTimeoutSeconds: number;
+}
+
+/** The repo's ingress factory settings these ingresses use. */
+export interface IngressConfig {
+  /** IngressClass. @default "traefik" */
+  readonly className: string;
+  /** Traefik entrypoint the routers listen on (and the fallback alert watches). @default "websecure" */
+  readonly entrypoint: string;
+  /** Namespace of the Traefik middlewares (`<ns>-<middleware>@kubernetescrd`). @default "traefik" */
+  readonly middlewareNamespace: string;
+  /** Homepage dashboard group of the entries. @default "Identity & Security" */
+  readonly homepageGroup: string;
+  /** Annotation domain of the repo's own controllers (DNS, uptime). @default "viktorbarzin.me" */
+  readonly annotationDomain: string;
+}
+
+/** Cloudflare DNS for authentik.<domain> (through the tunnel). */
+export interface DnsConfig {
+  /** Cloudflare zone id (32 hex). @default "fd2c5dd4efe8fe38958944e74d0ced6d" */
+  readonly zoneId: string;
+  /** Cloudflare tunnel UUID; the record points at `<tunnelId>.cfargotunnel.com`. @default "75182cd7-bb91-4310-b961-5d8967da8b41" */
+  readonly tunnelId: string;
+}
+
+/** Alert tuning. Expressions are derived; only these numbers are choices. */
+export interface AlertsConfig {
+  /** How many services forward-auth protects (named in the 400-spike summary). @default 43 */
+  readonly protectedServiceCount: number;
+  /** 401s per second on the entrypoint above which the Basic-Auth fallback is presumed active. @default 5 */
+  readonly fallback401RatePerSecond: number;
+  /** 400s from the outpost in 5 minutes above which forward-auth is presumed broken. @default 10 */
+  readonly forwardAuth400Per5m: number;
+  /** Outpost working set, as a fraction of the /dev/shm size, that warns. @default 0.75 */
+  readonly memoryWarningFractionOfShm: number;
+  /** Outpost working set, as a fraction of the /dev/shm size, that is critical; above the warning. @default 0.9 */
+  readonly memoryCriticalFractionOfShm: number;
+  /** /dev/shm usage fraction that alerts. @default 0.8 */
+  readonly shmFullFraction: number;
+  /** Outpost container restarts in 30 minutes above which it alerts. @default 2 */
+  readonly restartsPer30m: number;
+}
+
+/** What `verify-upgrade` probes. */
+export interface VerifyConfig {
+  /** A forward-auth-protected URL; expected to answer 302 to authentik. @default "https://terminal.viktorbarzin.me/" */
+  readonly edgeUrl: string;
+  /** /dev/shm file count at or above which the filesystem session store is presumed active. @default 40 */
+  readonly shmMaxFiles: number;
+  /** How far the newest proxy session's expiry may be from now + access_token_validity. @default 24 */
+  readonly sessionExpiryToleranceHours: number;
+  /** Per-command timeout, seconds. @default 30 */
+  readonly commandTimeoutSeconds: number;
 }
 
 export interface StackConfig {
@@ -63,184 +203,33 @@ export interface StackConfig {
   readonly namespace: string;
   /** Repo-wide tier label. @default "1-cluster" */
   readonly tier: string;
-  /** Terraform state backend (PostgreSQL); the connection string comes from PG_CONN_STR. */
-  readonly backend: { readonly schemaName: string };
-  /** Vault: where secrets are read at plan time. */
-  readonly vault: {
-    readonly address: string;
-    readonly mount: string;
-    /** KV path of the shared platform secrets (DB password, Cloudflare key, homepage token). */
-    readonly platformPath: string;
-    /** KV path of the authentik API token for Terraform. */
-    readonly authentikPath: string;
-  };
-  /** The namespace's ResourceQuota `hard` limits. */
+  /** Terraform state backend. @default - see {@link BackendConfig} */
+  readonly backend: BackendConfig;
+  /** Vault, read at plan time. @default - see {@link VaultConfig} */
+  readonly vault: VaultConfig;
+  /** The namespace's ResourceQuota `hard` limits (free-form keys). @default { "requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", pods: "50" } */
   readonly quota: Readonly<Record<string, string>>;
-  /** The goauthentik Helm release. */
-  readonly release: {
-    readonly name: string;
-    readonly chart: string;
-    readonly repository: string;
-    /** Chart version; the line an upgrade bumps. */
-    readonly version: string;
-    readonly atomic: boolean;
-    readonly timeoutSeconds: number;
-    readonly createNamespace: boolean;
-    /** The values file, relative to the repo root, sent verbatim as the release's values. */
-    readonly valuesFile: string;
-  };
+  /** The goauthentik Helm release. @default - see {@link ReleaseConfig} */
+  readonly release: ReleaseConfig;
+  /** The embedded outpost. @default - see {@link OutpostConfig} */
   readonly outpost: OutpostConfig;
-  /** The catch-all forward-auth provider and application. */
-  readonly catchAll: ProxyApplicationConfig & {
-    readonly authorizationFlowSlug: string;
-    readonly invalidationFlowSlug: string;
-  };
-  /** Extra proxy applications (none live today; the benchmark uses them to scale the stack). */
+  /** The catch-all forward-auth provider and application. @default - see {@link CatchAllConfig} */
+  readonly catchAll: CatchAllConfig;
+  /** Extra proxy applications (none live today; the benchmark uses them to scale the stack). @default [] */
   readonly extraProxyApplications: readonly ProxyApplicationConfig[];
-  /** The default login stage. */
-  readonly loginStage: { readonly name: string; readonly sessionDuration: string };
-  /** PgBouncer in front of the dbaas PostgreSQL. */
-  readonly pgbouncer: {
-    readonly name: string;
-    readonly image: string;
-    readonly replicas: number;
-    readonly port: number;
-    readonly minAvailable: number;
-    readonly upstreamHost: string;
-    /** Host in the DATABASES_AUTHENTIK env var (differs from upstreamHost today; see README). */
-    readonly envUpstreamHost: string;
-    readonly upstreamPort: number;
-    readonly database: string;
-    readonly user: string;
-    readonly poolMode: "session" | "transaction" | "statement";
-    readonly maxClientConn: number;
-    readonly defaultPoolSize: number;
-    readonly reservePoolSize: number;
-    readonly reservePoolTimeoutSeconds: number;
-  };
-  /** The repo's ingress factory settings these ingresses use. */
-  readonly ingress: {
-    readonly className: string;
-    readonly entrypoint: string;
-    readonly middlewareNamespace: string;
-    readonly homepageGroup: string;
-    /** Annotation domain of the repo's own controllers (DNS, uptime). @default "viktorbarzin.me" */
-    readonly annotationDomain: string;
-  };
-  /** Cloudflare DNS for authentik.<domain> (through the tunnel). */
-  readonly dns: { readonly zoneId: string; readonly tunnelId: string };
-  /** Alert tuning. Expressions are derived; only these numbers are choices. */
-  readonly alerts: {
-    readonly protectedServiceCount: number;
-    readonly fallback401RatePerSecond: number;
-    readonly forwardAuth400Per5m: number;
-    readonly memoryWarningFractionOfShm: number;
-    readonly memoryCriticalFractionOfShm: number;
-    readonly shmFullFraction: number;
-    readonly restartsPer30m: number;
-  };
-  /** What `verify-upgrade` probes. */
-  readonly verify: {
-    /** A forward-auth-protected URL; expected to answer 302 to authentik. */
-    readonly edgeUrl: string;
-    /** /dev/shm file count at or above which the filesystem session store is presumed active. */
-    readonly shmMaxFiles: number;
-    /** How far the newest proxy session's expiry may be from now + access_token_validity. */
-    readonly sessionExpiryToleranceHours: number;
-    /** Per-command timeout. */
-    readonly commandTimeoutSeconds: number;
-  };
+  /** The default login stage. @default - see {@link LoginStageConfig} */
+  readonly loginStage: LoginStageConfig;
+  /** PgBouncer in front of the dbaas PostgreSQL. @default - see {@link PgBouncerConfig} */
+  readonly pgbouncer: PgBouncerConfig;
+  /** The repo's ingress factory settings. @default - see {@link IngressConfig} */
+  readonly ingress: IngressConfig;
+  /** Cloudflare DNS through the tunnel. @default - see {@link DnsConfig} */
+  readonly dns: DnsConfig;
+  /** Alert tuning. @default - see {@link AlertsConfig} */
+  readonly alerts: AlertsConfig;
+  /** What `verify-upgrade` probes. @default - see {@link VerifyConfig} */
+  readonly verify: VerifyConfig;
 }
-
-/** Today's live configuration. */
-export const DEFAULT_CONFIG: StackConfig = {
-  stackName: "authentik",
-  domain: "viktorbarzin.me",
-  namespace: "authentik",
-  tier: "1-cluster",
-  backend: { schemaName: "authentik" },
-  vault: { address: "https://vault.viktorbarzin.me", mount: "secret", platformPath: "platform", authentikPath: "authentik" },
-  quota: { "requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", pods: "50" },
-  release: {
-    name: "goauthentik",
-    chart: "authentik",
-    repository: "https://charts.goauthentik.io/",
-    version: "2026.2.2",
-    atomic: true,
-    timeoutSeconds: 6000,
-    createNamespace: true,
-    valuesFile: "values/authentik.yaml",
-  },
-  outpost: {
-    name: "authentik Embedded Outpost",
-    uuid: "0eecac07-97c7-443c-8925-05f2f4fe3e47",
-    type: "proxy",
-    serviceConnectionId: "99e227a7-4562-4888-9660-4c27da678c50",
-    objectNamingTemplate: "ak-outpost-%(name)s",
-    replicas: 1,
-    logLevel: "trace",
-    refreshInterval: "minutes=5",
-    ports: { http: 9000, metrics: 9300, https: 9443 },
-    shmSizeLimit: "2Gi",
-    memoryLimit: "2560Mi",
-    cpuRequest: "100m",
-    memoryRequest: "128Mi",
-    serviceType: "ClusterIP",
-    ingressSecretName: "authentik-outpost-tls",
-  },
-  catchAll: {
-    resourceName: "catchall",
-    providerName: "Provider for Domain wide catch all",
-    applicationName: "Domain wide catch all",
-    slug: "domain-wide-catch-all",
-    mode: "forward_domain",
-    accessTokenValidity: "weeks=4",
-    authorizationFlowSlug: "default-provider-authorization-implicit-consent",
-    invalidationFlowSlug: "default-provider-invalidation-flow",
-  },
-  extraProxyApplications: [],
-  loginStage: { name: "default-authentication-login", sessionDuration: "weeks=4" },
-  pgbouncer: {
-    name: "pgbouncer",
-    image: "edoburu/pgbouncer:latest",
-    replicas: 3,
-    port: 6432,
-    minAvailable: 2,
-    upstreamHost: "postgresql.dbaas",
-    envUpstreamHost: "postgres",
-    upstreamPort: 5432,
-    database: "authentik",
-    user: "authentik",
-    poolMode: "session",
-    maxClientConn: 200,
-    defaultPoolSize: 20,
-    reservePoolSize: 5,
-    reservePoolTimeoutSeconds: 5,
-  },
-  ingress: {
-    className: "traefik",
-    entrypoint: "websecure",
-    middlewareNamespace: "traefik",
-    homepageGroup: "Identity & Security",
-    annotationDomain: "viktorbarzin.me",
-  },
-  dns: { zoneId: "fd2c5dd4efe8fe38958944e74d0ced6d", tunnelId: "75182cd7-bb91-4310-b961-5d8967da8b41" },
-  alerts: {
-    protectedServiceCount: 43,
-    fallback401RatePerSecond: 5,
-    forwardAuth400Per5m: 10,
-    memoryWarningFractionOfShm: 0.75,
-    memoryCriticalFractionOfShm: 0.9,
-    shmFullFraction: 0.8,
-    restartsPer30m: 2,
-  },
-  verify: {
-    edgeUrl: "https://terminal.viktorbarzin.me/",
-    shmMaxFiles: 40,
-    sessionExpiryToleranceHours: 24,
-    commandTimeoutSeconds: 30,
-  },
-};
 
 /** Recursively optional, for overrides. */
 export type DeepPartial<T> = T extends readonly (infer U)[]

@@ -7,17 +7,14 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { StackConfig } from "../config";
-import { RuleGroup, buildAlertGroups, renderRuleFile } from "../alerts/rules";
+import { OUTPUTS } from "../config";
+import { RuleGroup, renderRuleFile } from "../alerts/rules";
 import { literalTemplate } from "../lib/tf-json";
 
 export interface AlertRulesProps {
-  /** The stack config the rules derive from. */
-  readonly config: StackConfig;
+  /** The rule groups to publish (alerts/rules.ts builds them from the config). @default - required */
+  readonly groups: RuleGroup[];
 }
-
-/** Name of the output that carries the rule file. */
-export const ALERT_RULES_OUTPUT = "alerting_rules_yaml";
 
 export class AlertRules extends Construct {
   readonly groups: RuleGroup[];
@@ -25,12 +22,12 @@ export class AlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRulesProps) {
     super(scope, id);
-    this.groups = buildAlertGroups(props.config);
+    this.groups = props.groups;
     this.yaml = renderRuleFile(this.groups);
     const out = new TerraformOutput(this, "rules", {
       value: literalTemplate(this.yaml),
       description: "Prometheus rule file (groups) for the authentik stack; include it in serverFiles.\"alerting_rules.yml\"",
     });
-    out.overrideLogicalId(ALERT_RULES_OUTPUT);
+    out.overrideLogicalId(OUTPUTS.alertRules);
   }
 }

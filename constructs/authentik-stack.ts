@@ -8,20 +8,21 @@ import { Fn, TerraformStack } from "cdktf";
 import { DataAuthentikFlow } from "../.gen/providers/authentik/data-authentik-flow";
 import { DerivedNames, StackConfig, deriveNames } from "../config";
 import { ValuesFile, readValuesFile } from "../config/values-file";
-import { pinDataAddress } from "./address";
+import { pinDataAddress } from "../lib/state-address";
 import { packageRoot } from "../config/paths";
 import { StackFoundation } from "./stack-foundation";
 import { AuthentikRelease } from "./authentik-release";
 import { TlsSecrets } from "./tls-secrets";
 import { PgBouncer } from "./pgbouncer";
-import { TraefikIngress } from "./traefik-ingress";
+import { MIDDLEWARE_ORDER, TraefikIngress } from "./traefik-ingress";
 import { ProxyApplication } from "./proxy-application";
 import { LoginStage } from "./login-stage";
 import { EmbeddedOutpost } from "./embedded-outpost";
 import { AlertRules } from "./alert-rules";
+import { buildAlertGroups } from "../alerts/rules";
 
 export interface AuthentikStackProps {
-  /** The validated stack config (see config/). */
+  /** The validated stack config (see config/). @default - required */
   readonly config: StackConfig;
   /** Repo root; the values file path in the config is relative to it. @default - the package root */
   readonly rootDir?: string;
@@ -51,24 +52,25 @@ export class AuthentikStack extends TerraformStack {
       );
     }
 
-    const base = new StackFoundation(this, "foundation", { config: c });
-    const release = new AuthentikRelease(this, "release", { config: c, values: this.values });
+    const n = this.names;
+    const base = new StackFoundation(this, "foundation", { backendSchemaName: c.backend.schemaName, vault: c.vault, authentikUrl: n.authentikUrl });
+    const release = new AuthentikRelease(this, "release", { namespace: c.namespace, tier: c.tier, quota: c.quota, release: c.release, valuesText: this.values.text });
     new TlsSecrets(this, "tls", {
       namespace: release.namespaceName,
       mainSecretName: base.tlsSecretName,
       outpostSecretName: c.outpost.ingressSecretName,
       secretsDir: base.secretsDir,
     });
-    new PgBouncer(this, "pgbouncer", { config: c, databasePassword: base.platform.value("authentik_postgres_password") });
+    new PgBouncer(this, "pgbouncer", { settings: c.pgbouncer, namespace: c.namespace, tier: c.tier, databasePassword: base.platform.value("authentik_postgres_password") });
 
     new TraefikIngress(this, "ingress", {
-      config: c,
+      factory: c.ingress,
       name: c.namespace,
       namespace: release.namespaceName,
       host: this.names.authentikHost,
       backend: { service: this.names.serverServiceName, port: 80 },
       tlsSecretName: base.tlsSecretName,
-      middlewares: ["retry", "error-pages", "rate-limit", "csp-headers", "crowdsec"],
+      middlewares: MIDDLEWARE_ORDER,
       homepage: {
         name: "Authentik",
         icon: "authentik.png",
@@ -81,7 +83,7 @@ export class AuthentikStack extends TerraformStack {
           key: Fn.try([Fn.lookupNested(Fn.jsondecode(base.platform.value("homepage_credentials")), ["authentik", "token"]), ""]),
         },
       },
-      proxiedDns: true,
+      proxiedDns: { zoneId: c.dns.zoneId, domain: c.domain, target: n.tunnelTarget },
       externalMonitor: true,
       address: {
         ingress: "authentik",
@@ -107,13 +109,17 @@ export class AuthentikStack extends TerraformStack {
     new LoginStage(this, "login", { name: c.loginStage.name, sessionDuration: c.loginStage.sessionDuration });
 
     this.outpost = new EmbeddedOutpost(this, "outpost", {
-      config: c,
-      protocolProviders: [apps[0].provider.id],
+      outpost: c.outpost,
+      namespace: c.namespace,
+      authentikUrl: n.authentikUrl,
+      podLabels: n.outpostPodLabels,
+      objectName: n.outpostObjectName,
       postgresSecretName: postgresSecret,
+      protocolProviders: [apps[0].provider.id],
     });
 
     new TraefikIngress(this, "ingress-outpost", {
-      config: c,
+      factory: c.ingress,
       name: `${c.namespace}-outpost`,
       namespace: release.namespaceName,
       host: this.names.authentikHost,
@@ -127,6 +133,6 @@ export class AuthentikStack extends TerraformStack {
       },
     });
 
-    this.alerts = new AlertRules(this, "alerts", { config: c });
+    this.alerts = new AlertRules(this, "alerts", { groups: buildAlertGroups(c) });
   }
 }

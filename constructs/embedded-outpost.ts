@@ -8,8 +8,7 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { Outpost } from "../.gen/providers/authentik/outpost";
-import { DerivedNames, LABELS, OUTPOST_POSTGRES_ENV, StackConfig, deriveNames } from "../config";
-import { SERVER_POD_LABELS } from "../model/outpost-controller";
+import { DEV_SHM, OUTPOST_COMPONENT_LABEL, OUTPOST_POSTGRES_ENV, OutpostConfig } from "../config";
 import {
   JsonPatchOp,
   addPodLabel,
@@ -20,7 +19,7 @@ import {
   setPodVolumes,
 } from "../lib/json-patch";
 import { tfJsonEncode } from "../lib/tf-json";
-import { pinAddress } from "./address";
+import { pinAddress } from "../lib/state-address";
 
 /** The outpost config object as authentik stores it (Kubernetes service connection). */
 export interface OutpostConfigObject {
@@ -48,34 +47,44 @@ export interface OutpostConfigObject {
   readonly kubernetes_json_patches: { readonly deployment: readonly JsonPatchOp[]; readonly service: readonly JsonPatchOp[] };
 }
 
-/** The component label the controller's embedded-outpost selector carries (and the pods need). */
-export const COMPONENT_LABEL = { key: LABELS.component, value: SERVER_POD_LABELS[LABELS.component] } as const;
+/** Facts the outpost's config and patches are built from; the stack derives them once (config/derive.ts). */
+export interface OutpostSettings {
+  /** The outpost record's settings (replicas, ports, /dev/shm, resources, log level...). @default - required */
+  readonly outpost: OutpostConfig;
+  /** Namespace the controller deploys the outpost into. @default - required */
+  readonly namespace: string;
+  /** https://authentik.<domain> (the outpost's authentik_host, with a trailing '/'). @default - required */
+  readonly authentikUrl: string;
+  /** The labels the controller puts on the outpost pods; the Service patch selects exactly these. @default - required */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The Secret holding AUTHENTIK_POSTGRESQL__* (the release's authentik.existingSecret). @default - required */
+  readonly postgresSecretName: string;
+}
 
 /** The deployment patches: /dev/shm, resources, component label, postgres env. */
-export function deploymentPatches(c: StackConfig, postgresSecretName: string): JsonPatchOp[] {
-  const o = c.outpost;
+export function deploymentPatches(o: OutpostConfig, postgresSecretName: string): JsonPatchOp[] {
   return [
-    setPodVolumes([{ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: o.shmSizeLimit } }]),
-    setContainerVolumeMounts(0, [{ name: "dshm", mountPath: "/dev/shm" }]),
+    setPodVolumes([{ name: DEV_SHM.volume, emptyDir: { medium: "Memory", sizeLimit: o.shmSizeLimit } }]),
+    setContainerVolumeMounts(0, [{ name: DEV_SHM.volume, mountPath: DEV_SHM.mountPath }]),
     setContainerResources(0, { limits: { memory: o.memoryLimit }, requests: { cpu: o.cpuRequest, memory: o.memoryRequest } }),
-    addPodLabel(COMPONENT_LABEL.key, COMPONENT_LABEL.value),
+    addPodLabel(OUTPOST_COMPONENT_LABEL.key, OUTPOST_COMPONENT_LABEL.value),
     ...OUTPOST_POSTGRES_ENV.map((name) => appendEnvFromSecret(0, name, postgresSecretName)),
   ];
 }
 
 /** The full config object for the outpost record. */
-export function outpostConfigObject(c: StackConfig, names: DerivedNames, postgresSecretName: string): OutpostConfigObject {
-  const o = c.outpost;
+export function outpostConfigObject(s: OutpostSettings): OutpostConfigObject {
+  const o = s.outpost;
   return {
     log_level: o.logLevel,
     docker_labels: null,
-    authentik_host: `${names.authentikUrl}/`,
+    authentik_host: `${s.authentikUrl}/`,
     docker_network: null,
     container_image: null,
     docker_map_ports: true,
     refresh_interval: o.refreshInterval,
     kubernetes_replicas: o.replicas,
-    kubernetes_namespace: c.namespace,
+    kubernetes_namespace: s.namespace,
     authentik_host_browser: "",
     object_naming_template: o.objectNamingTemplate,
     authentik_host_insecure: false,
@@ -89,47 +98,38 @@ export function outpostConfigObject(c: StackConfig, names: DerivedNames, postgre
     kubernetes_httproute_annotations: {},
     kubernetes_httproute_parent_refs: [],
     kubernetes_json_patches: {
-      deployment: deploymentPatches(c, postgresSecretName),
-      service: [replaceServiceSelector(names.outpostPodLabels)],
+      deployment: deploymentPatches(o, s.postgresSecretName),
+      service: [replaceServiceSelector(s.podLabels)],
     },
   };
 }
 
-export interface EmbeddedOutpostProps {
-  readonly config: StackConfig;
-  /** IDs (references) of the proxy providers the outpost serves. */
+export interface EmbeddedOutpostProps extends OutpostSettings {
+  /** IDs (references) of the proxy providers the outpost serves. @default - required */
   readonly protocolProviders: readonly string[];
-  /** The Secret holding AUTHENTIK_POSTGRESQL__* (the release's authentik.existingSecret). */
-  readonly postgresSecretName: string;
+  /** Name of the Service/Deployment the controller renders (derived from the naming template). @default - required */
+  readonly objectName: string;
 }
 
 export class EmbeddedOutpost extends Construct {
   /** Name of the Service/Deployment the controller renders. */
   readonly serviceName: string;
-  /** Labels on the outpost pods (what the Service must select). */
-  readonly podLabels: Readonly<Record<string, string>>;
   readonly configObject: OutpostConfigObject;
   readonly outpost: Outpost;
 
   constructor(scope: Construct, id: string, props: EmbeddedOutpostProps) {
     super(scope, id);
-    const c = props.config;
-    const names = deriveNames(c);
-    this.serviceName = names.outpostObjectName;
-    this.podLabels = names.outpostPodLabels;
-    this.configObject = outpostConfigObject(c, names, props.postgresSecretName);
+    this.serviceName = props.objectName;
+    this.configObject = outpostConfigObject(props);
     this.outpost = pinAddress(
       new Outpost(this, "outpost", {
-        name: c.outpost.name,
-        type: c.outpost.type,
+        name: props.outpost.name,
+        type: props.outpost.type,
         protocolProviders: props.protocolProviders.map((p) => Token.asNumber(p)),
-        serviceConnection: c.outpost.serviceConnectionId,
+        serviceConnection: props.outpost.serviceConnectionId,
         config: tfJsonEncode(this.configObject),
       }),
       "embedded",
     );
-    // The record's UUID is not a Terraform attribute; carry it as a JSON comment ("//", ignored by
-    // Terraform) so guards can check the selector's outpost-uuid against it.
-    this.outpost.addOverride("//.authentik_stack.outpost_uuid", c.outpost.uuid);
   }
 }

@@ -1,12 +1,12 @@
 /** The default login stage: authenticated session lifetime (session_duration). */
 import { Construct } from "constructs";
 import { StageUserLogin } from "../.gen/providers/authentik/stage-user-login";
-import { pinAddress } from "./address";
+import { pinAddress } from "../lib/state-address";
 
 export interface LoginStageProps {
-  /** Stage name (it exists already; Terraform manages its session_duration). */
+  /** Stage name (it exists already; Terraform manages its session_duration). @default - required */
   readonly name: string;
-  /** Authenticated session lifetime, authentik duration. */
+  /** Authenticated session lifetime, authentik duration. @default - required */
   readonly sessionDuration: string;
 }
 

@@ -9,19 +9,22 @@ import { Secret } from "@cdktf/provider-kubernetes/lib/secret";
 import { Deployment } from "@cdktf/provider-kubernetes/lib/deployment";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { Service } from "@cdktf/provider-kubernetes/lib/service";
-import { StackConfig, deriveNames } from "../config";
-import { inAuthentikModule, pinAddress } from "./address";
+import { PgBouncerConfig } from "../config";
+import { inAuthentikModule, pinAddress } from "../lib/state-address";
 
 export interface PgBouncerProps {
-  /** pgbouncer settings, namespace and tier. */
-  readonly config: StackConfig;
-  /** The database password as a Terraform reference (Vault, plan time). Never a literal. */
+  /** pgbouncer settings (name, image, pool sizes, upstream). @default - required */
+  readonly settings: PgBouncerConfig;
+  /** Namespace, as a literal (as live: these objects don't depend on the namespace resource). @default - required */
+  readonly namespace: string;
+  /** Repo-wide tier label on the Deployment. @default - required */
+  readonly tier: string;
+  /** The database password as a Terraform reference (Vault, plan time). Never a literal. @default - required */
   readonly databasePassword: string;
 }
 
 /** pgbouncer.ini for the given settings; `password` is interpolated by Terraform at plan time. */
-export function pgbouncerIni(c: StackConfig, password: string): string {
-  const b = c.pgbouncer;
+export function pgbouncerIni(b: PgBouncerConfig, password: string): string {
   return [
     "[databases]",
     `${b.database} = host=${b.upstreamHost} port=${b.upstreamPort} dbname=${b.database} user=${b.user} password=${password}`,
@@ -42,23 +45,16 @@ export function pgbouncerIni(c: StackConfig, password: string): string {
 }
 
 export class PgBouncer extends Construct {
-  /** In-cluster host name authentik reaches pgbouncer at (<service>.<namespace>). */
-  readonly host: string;
-  readonly port: number;
-
   constructor(scope: Construct, id: string, props: PgBouncerProps) {
     super(scope, id);
-    const c = props.config;
-    const b = c.pgbouncer;
-    const ns = c.namespace; // literal, as live: these objects don't depend on the namespace resource
+    const b = props.settings;
+    const ns = props.namespace;
     const labels = { app: b.name };
-    this.host = deriveNames(c).pgbouncerHost;
-    this.port = b.port;
 
     const config = pinAddress(
       new ConfigMap(this, "config", {
         metadata: { name: `${b.name}-config`, namespace: ns },
-        data: { "pgbouncer.ini": pgbouncerIni(c, props.databasePassword) },
+        data: { "pgbouncer.ini": pgbouncerIni(b, props.databasePassword) },
       }),
       "pgbouncer_config",
       inAuthentikModule("kubernetes_config_map.pgbouncer_config"),
@@ -84,7 +80,7 @@ export class PgBouncer extends Construct {
     pinAddress(
       new Deployment(this, "deployment", {
         dependsOn: [auth],
-        metadata: { name: b.name, namespace: ns, labels: { ...labels, tier: c.tier } },
+        metadata: { name: b.name, namespace: ns, labels: { ...labels, tier: props.tier } },
         spec: {
           replicas: String(b.replicas),
           selector: { matchLabels: labels },

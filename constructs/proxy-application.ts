@@ -7,18 +7,18 @@ import { Token } from "cdktf";
 import { ProviderProxy } from "../.gen/providers/authentik/provider-proxy";
 import { Application } from "../.gen/providers/authentik/application";
 import { ProxyApplicationConfig } from "../config";
-import { pinAddress } from "./address";
+import { pinAddress } from "../lib/state-address";
 
 export interface ProxyApplicationProps {
-  /** Names, slug, mode and TTL. */
+  /** Names, slug, mode and TTL. @default - required */
   readonly app: ProxyApplicationConfig;
-  /** https://authentik.<domain>. */
+  /** https://authentik.<domain>. @default - required */
   readonly externalHost: string;
-  /** Cookie domain (the base domain, for forward_domain). */
+  /** Cookie domain (the base domain, for forward_domain). @default - required */
   readonly cookieDomain: string;
-  /** Authorization flow id (reference to the flow lookup). */
+  /** Authorization flow id (reference to the flow lookup). @default - required */
   readonly authorizationFlow: string;
-  /** Invalidation flow id (reference to the flow lookup). */
+  /** Invalidation flow id (reference to the flow lookup). @default - required */
   readonly invalidationFlow: string;
 }
 

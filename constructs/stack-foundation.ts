@@ -10,13 +10,17 @@ import { VaultProvider } from "../.gen/providers/vault/provider";
 import { DataVaultKvSecretV2 } from "../.gen/providers/vault/data-vault-kv-secret-v2";
 import { CloudflareProvider } from "../.gen/providers/cloudflare/provider";
 import { AuthentikProvider } from "../.gen/providers/authentik/provider";
-import { StackConfig, deriveNames } from "../config";
+import { VaultConfig } from "../config";
 import { PROVIDER_REQUIREMENTS } from "../config/providers";
-import { pinDataAddress } from "./address";
+import { pinDataAddress } from "../lib/state-address";
 
 export interface StackFoundationProps {
-  /** The stack config; vault address and paths, backend schema, domain. */
-  readonly config: StackConfig;
+  /** PostgreSQL schema of the pg state backend (the connection string comes from PG_CONN_STR). @default - required */
+  readonly backendSchemaName: string;
+  /** Vault address, KV mount and the paths the secrets are read from at plan time. @default - required */
+  readonly vault: VaultConfig;
+  /** https://authentik.<domain>, the goauthentik provider's URL. @default - required */
+  readonly authentikUrl: string;
 }
 
 /** A secret read from Vault KV v2 at plan time; `value(key)` is a reference, never the value. */
@@ -42,10 +46,10 @@ export class StackFoundation extends Construct {
 
   constructor(scope: TerraformStack, id: string, props: StackFoundationProps) {
     super(scope, id);
-    const c = props.config;
+    const v = props.vault;
 
     // State: PostgreSQL, one schema per stack; the connection string comes from PG_CONN_STR.
-    new PgBackend(scope, { connStr: "", schemaName: c.backend.schemaName });
+    new PgBackend(scope, { connStr: "", schemaName: props.backendSchemaName });
     // connStr "" would be written as conn_str = ""; drop it so the backend reads PG_CONN_STR.
     scope.addOverride("terraform.backend.pg.conn_str", undefined);
 
@@ -71,16 +75,16 @@ export class StackFoundation extends Construct {
 
     new KubernetesProvider(scope, "kubernetes", { configPath: kube.stringValue });
     new HelmProvider(scope, "helm", { kubernetes: { configPath: kube.stringValue } });
-    new VaultProvider(scope, "vault", { address: c.vault.address, skipChildToken: true });
+    new VaultProvider(scope, "vault", { address: v.address, skipChildToken: true });
 
     const secret = (name: string, path: string) =>
-      new VaultSecret(pinDataAddress(new DataVaultKvSecretV2(scope, `vault-${name}`, { mount: c.vault.mount, name: path }), name));
-    this.platform = secret("secrets", c.vault.platformPath);
-    this.authentikTf = secret("authentik_tf", c.vault.authentikPath);
-    this.cfPlatform = secret("cf_platform", c.vault.platformPath);
+      new VaultSecret(pinDataAddress(new DataVaultKvSecretV2(scope, `vault-${name}`, { mount: v.mount, name: path }), name));
+    this.platform = secret("secrets", v.platformPath);
+    this.authentikTf = secret("authentik_tf", v.authentikPath);
+    this.cfPlatform = secret("cf_platform", v.platformPath);
 
     new CloudflareProvider(scope, "cloudflare", { apiKey: this.cfPlatform.value("cloudflare_api_key"), email: email.stringValue });
-    new AuthentikProvider(scope, "authentik", { url: deriveNames(c).authentikUrl, token: this.authentikTf.value("tf_api_token") });
+    new AuthentikProvider(scope, "authentik", { url: props.authentikUrl, token: this.authentikTf.value("tf_api_token") });
 
     // moved blocks out of modules need terraform >= 1.5 (declared, not probed at synth: see address.ts)
     scope.addOverride("terraform.required_version", ">= 1.5.0");

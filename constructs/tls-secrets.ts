@@ -6,16 +6,16 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { Secret } from "@cdktf/provider-kubernetes/lib/secret";
-import { inAuthentikModule, pinAddress } from "./address";
+import { inAuthentikModule, pinAddress } from "../lib/state-address";
 
 export interface TlsSecretsProps {
-  /** Namespace reference (orders the secrets after the namespace). */
+  /** Namespace reference (orders the secrets after the namespace). @default - required */
   readonly namespace: string;
-  /** Name of the main wildcard secret (the tls_secret_name variable). */
+  /** Name of the main wildcard secret (the tls_secret_name variable). @default - required */
   readonly mainSecretName: string;
-  /** Name of the outpost ingress's secret. @default - config.outpost.ingressSecretName */
+  /** Name of the outpost ingress's secret (config.outpost.ingressSecretName). @default - required */
   readonly outpostSecretName: string;
-  /** Folder of fullchain.pem and privkey.pem, as a Terraform expression. */
+  /** Folder of fullchain.pem and privkey.pem, as a Terraform expression. @default - required */
   readonly secretsDir: string;
 }
 

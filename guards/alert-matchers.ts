@@ -4,13 +4,14 @@
  * `authentik-authentik-outpost.*`, which matched nothing, so the alert could never fire), the pod
  * matchers the outpost's pods, and the fallback rule the entrypoint the ingresses use.
  */
-import { outpostObjectName } from "../config";
-import { alertGroups, block, blocks, outposts, resourcesOf } from "./stack-json";
+import { OUTPUTS, outpostObjectName } from "../config";
+import { matcherAccepts } from "../lib/promql";
+import { alertGroups, block, blocks, outposts, resourcesOf } from "./read/stack-json";
 import { Finding, Guard, StackJson, finder } from "./types";
 
 const ID = "AK007";
 const f = finder(ID);
-export const OUTPUT_ADDRESS = "output.alerting_rules_yaml";
+export const OUTPUT_ADDRESS = `output.${OUTPUTS.alertRules}`;
 
 /** label matchers in a PromQL expression: [label, op, value]. */
 export function matchersIn(expr: string): Array<{ label: string; op: string; value: string }> {
@@ -20,7 +21,8 @@ export function matchersIn(expr: string): Array<{ label: string; op: string; val
   return out;
 }
 
-const accepts = (op: string, pattern: string, v: string) => (op === "=" ? pattern === v : op === "=~" ? new RegExp(`^(?:${pattern})$`).test(v) : true);
+/** Whether a parsed matcher accepts a value; negative matchers are not judged (always true). */
+const accepts = (op: string, value: string, v: string) => (op === "=" || op === "=~" ? matcherAccepts({ label: "", op, value }, v) : true);
 
 /** What the synthesized stack says the outpost's series are named. */
 export function outpostSeriesNames(stack: StackJson): { traefikService?: string; podName?: string; entrypoints: string[]; namespace?: string } {
@@ -68,7 +70,7 @@ export const alertMatchersGuard: Guard = {
     for (const r of rules) {
       for (const m of matchersIn(String(r.expr ?? ""))) {
         if (m.label === "service" && m.op !== "!=" && m.op !== "!~" && names.traefikService && !accepts(m.op, m.value, names.traefikService)) {
-          out.push(f("error", { address: OUTPUT_ADDRESS, attribute: at(r), message: `service matcher ${m.op}"${m.value}" does not match the outpost's Traefik service label, so ${r.alert} can never fire`, expected: `a matcher accepting ${names.traefikService}`, actual: `service${m.op}"${m.value}"`, fix: "Build the matcher with hasPrefix('service', `${namespace}-${objectNamePrefix}`) (alerts/promql.ts)." }));
+          out.push(f("error", { address: OUTPUT_ADDRESS, attribute: at(r), message: `service matcher ${m.op}"${m.value}" does not match the outpost's Traefik service label, so ${r.alert} can never fire`, expected: `a matcher accepting ${names.traefikService}`, actual: `service${m.op}"${m.value}"`, fix: "Build the matcher with hasPrefix('service', `${namespace}-${objectNamePrefix}`) (lib/promql.ts)." }));
         }
         if (m.label === "pod" && names.podName && (m.op === "=~" || m.op === "=") && !accepts(m.op, m.value, names.podName)) {
           out.push(f("error", { address: OUTPUT_ADDRESS, attribute: at(r), message: `pod matcher ${m.op}"${m.value}" does not match the outpost's pods`, expected: `a matcher accepting ${names.podName}`, actual: `pod${m.op}"${m.value}"`, fix: "Derive it from the object naming template (alertMatchers())." }));

@@ -5,7 +5,7 @@
  * agree on AUTHENTIK_SESSIONS__UNAUTHENTICATED_AGE.
  */
 import { valueKeyPaths } from "../lib/values";
-import { helmValues } from "./stack-json";
+import { helmValues } from "./read/stack-json";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK008";

@@ -4,25 +4,25 @@
  * must escape as ~1: an unescaped path adds nothing (or fails).
  */
 import { pointer } from "../lib/json-patch";
-import { COMPONENT_LABEL } from "../constructs/embedded-outpost";
-import { outpostViews } from "./outposts";
+import { OUTPOST_COMPONENT_LABEL as COMPONENT_LABEL } from "../config";
+import { outpostViews } from "./read/outposts";
 import { Guard, finder } from "./types";
 
 const ID = "AK002";
 const f = finder(ID);
-const LABELS = "/spec/template/metadata/labels";
+const LABELS_PATH = "/spec/template/metadata/labels";
 const WANT_PATH = pointer("spec", "template", "metadata", "labels", COMPONENT_LABEL.key);
 
 export const componentLabelGuard: Guard = {
   id: ID,
   name: "component-label",
   protects: "the app.kubernetes.io/component=server label on the outpost pods (escaped JSON-pointer path)",
-  check: ({ stack }) =>
-    outpostViews(stack)
+  check: ({ stack, config }) =>
+    outpostViews(stack, config)
       .filter((o) => !o.configError)
       .flatMap((o) => {
         const attr = "config.kubernetes_json_patches.deployment";
-        const unescaped = `${LABELS}/${COMPONENT_LABEL.key}`;
+        const unescaped = `${LABELS_PATH}/${COMPONENT_LABEL.key}`;
         const bad = o.deploymentPatches.findIndex((p) => p?.path === unescaped);
         if (bad >= 0) {
           return [f("error", { address: o.address, attribute: `${attr}[${bad}].path`, message: "label path is not escaped: '/' inside the key must be ~1 (RFC 6901), so this path walks into a label named app.kubernetes.io", expected: WANT_PATH, actual: unescaped, fix: "Build it with addPodLabel('app.kubernetes.io/component', 'server'), which escapes the key." })];

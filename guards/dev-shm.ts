@@ -4,7 +4,7 @@
  * below it OOM-kills the pod before /dev/shm fills (the 2026-04-18 incident class).
  */
 import { parseQuantity } from "../lib/quantity";
-import { applyOutpostPatches, outpostViews } from "./outposts";
+import { applyOutpostPatches, outpostViews } from "./read/outposts";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK005";
@@ -14,8 +14,8 @@ export const devShmGuard: Guard = {
   id: ID,
   name: "dev-shm",
   protects: "the outpost's memory-backed /dev/shm and a memory limit above its size",
-  check: ({ stack }) =>
-    outpostViews(stack)
+  check: ({ stack, config }) =>
+    outpostViews(stack, config)
       .filter((o) => !o.configError)
       .flatMap((o) => {
         const out: Finding[] = [];

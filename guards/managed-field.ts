@@ -4,7 +4,7 @@
  * writes it: the provider schema has no such attribute. If the stack sets it, or a regenerated schema
  * gains it, an apply resets it and the outpost silently falls back to the filesystem store.
  */
-import { resourcesOf } from "./stack-json";
+import { resourcesOf } from "./read/stack-json";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK004";

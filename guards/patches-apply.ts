@@ -4,7 +4,7 @@
  * result must stay a working object: the Deployment still selects its own pods, containers and ports
  * survive, every volumeMount names a volume, and env entries are well-formed.
  */
-import { applyOutpostPatches, outpostViews } from "./outposts";
+import { applyOutpostPatches, outpostViews } from "./read/outposts";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK006";
@@ -14,8 +14,8 @@ export const patchesApplyGuard: Guard = {
   id: ID,
   name: "patches-apply",
   protects: "the outpost's JSON patches applying cleanly to what the controller renders",
-  check: ({ stack }) =>
-    outpostViews(stack)
+  check: ({ stack, config }) =>
+    outpostViews(stack, config)
       .filter((o) => !o.configError)
       .flatMap((o) => {
         const out: Finding[] = [];

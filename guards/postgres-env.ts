@@ -4,8 +4,8 @@
  * as existingSecret. Replacing env drops the controller's own variables; a literal leaks the password.
  */
 import { OUTPOST_POSTGRES_ENV } from "../config";
-import { outpostViews } from "./outposts";
-import { helmValues } from "./stack-json";
+import { outpostViews } from "./read/outposts";
+import { helmValues } from "./read/stack-json";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK003";
@@ -18,7 +18,7 @@ export const postgresEnvGuard: Guard = {
   protects: "the outpost's PostgreSQL session-store env, appended from the release's existingSecret",
   check: (ctx) => {
     const secret = helmValues(ctx).map((h) => h.values?.existingSecretName).find((s) => s);
-    return outpostViews(ctx.stack)
+    return outpostViews(ctx.stack, ctx.config)
       .filter((o) => !o.configError)
       .flatMap((o) => {
         const attr = "config.kubernetes_json_patches.deployment";

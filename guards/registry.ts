@@ -1,5 +1,6 @@
 /** All guards, and running them with acknowledgements. */
 import { Guard, GuardContext, Finding } from "./types";
+import { Acknowledgement, checkAcknowledgements } from "./acknowledgements";
 import { selectorPatchGuard } from "./selector-patch";
 import { componentLabelGuard } from "./component-label";
 import { postgresEnvGuard } from "./postgres-env";
@@ -10,6 +11,9 @@ import { alertMatchersGuard } from "./alert-matchers";
 import { chartValuesGuard } from "./chart-values";
 import { ttlGuard } from "./ttls";
 import { secretsHygieneGuard } from "./secrets-hygiene";
+
+export type { Acknowledgement } from "./acknowledgements";
+export { AcknowledgementError, checkAcknowledgements } from "./acknowledgements";
 
 export const GUARDS: readonly Guard[] = [
   selectorPatchGuard,
@@ -24,24 +28,6 @@ export const GUARDS: readonly Guard[] = [
   secretsHygieneGuard,
 ];
 
-/** An operator's acknowledgement of a warning: the guard id, optionally narrowed to an attribute, and why. */
-export interface Acknowledgement {
-  readonly id: string;
-  /** Only findings whose `address.attribute` contains this text. @default - every finding of the guard */
-  readonly match?: string;
-  readonly reason: string;
-}
-
-export class AcknowledgementError extends Error {}
-
-/** Validates acknowledgements: a known guard id, a written reason, and never an error-severity finding. */
-export function checkAcknowledgements(acks: readonly Acknowledgement[]): void {
-  for (const a of acks) {
-    if (!GUARDS.some((g) => g.id === a.id)) throw new AcknowledgementError(`acknowledgement ${JSON.stringify(a)}: unknown guard id '${a.id}'; allowed: ${GUARDS.map((g) => g.id).join(", ")}`);
-    if (typeof a.reason !== "string" || a.reason.trim().length < 10) throw new AcknowledgementError(`acknowledgement for ${a.id}: a written reason is required (at least 10 characters), got ${JSON.stringify(a.reason)}`);
-  }
-}
-
 export interface GuardReport {
   readonly findings: Finding[];
   readonly errors: number;
@@ -51,7 +37,7 @@ export interface GuardReport {
 
 /** Runs every guard (or the given ones) and applies acknowledgements; errors are never acknowledged. */
 export function runGuards(ctx: GuardContext, acks: readonly Acknowledgement[] = [], guards: readonly Guard[] = GUARDS): GuardReport {
-  checkAcknowledgements(acks);
+  checkAcknowledgements(acks, guards.map((g) => g.id));
   const findings = guards.flatMap((g) => g.check(ctx)).map((fi) => {
     if (fi.severity !== "warning") return fi;
     const ack = acks.find((a) => a.id === fi.id && (!a.match || `${fi.address}.${fi.attribute}`.includes(a.match)));

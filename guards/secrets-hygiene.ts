@@ -4,8 +4,8 @@
  * warnings until the operator fixes them deliberately: the DB password rendered into the pgbouncer
  * ConfigMap, and into a plain env var of the pgbouncer Deployment.
  */
-import { block, blocks, isReference, resourcesOf } from "./stack-json";
-import { Finding, Guard, StackJson, finder } from "./types";
+import { block, blocks, isReference, resourcesOf } from "./read/stack-json";
+import { Finding, Guard, finder } from "./types";
 
 const ID = "AK010";
 const f = finder(ID);
@@ -72,10 +72,3 @@ export const secretsHygieneGuard: Guard = {
     return out;
   },
 };
-
-/** For tests and the CLI: every literal string in the stack JSON (to scan for known secret values). */
-export function allStrings(stack: StackJson): string[] {
-  const out: string[] = [];
-  walkStrings(stack, "", (s) => out.push(s));
-  return out;
-}

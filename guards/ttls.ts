@@ -4,7 +4,7 @@
  * because the upgrade check derives its expectation from it.
  */
 import { DURATION_HELP, parseDuration } from "../lib/duration";
-import { resourcesOf } from "./stack-json";
+import { resourcesOf } from "./read/stack-json";
 import { Finding, Guard, StackJson, finder } from "./types";
 
 const ID = "AK009";

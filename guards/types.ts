@@ -1,4 +1,5 @@
 /** What a guard is and what it reports. */
+import { StackConfig } from "../config";
 
 export type Severity = "error" | "warning";
 
@@ -41,7 +42,10 @@ export interface GuardInputs {
 }
 
 export interface GuardContext extends GuardInputs {
+  /** The synthesized stack. */
   readonly stack: StackJson;
+  /** The stack config it was synthesized from: facts the JSON does not carry (the outpost's UUID). */
+  readonly config: StackConfig;
 }
 
 export interface Guard {

@@ -15,7 +15,12 @@ export function parseQuantity(text: unknown): number | undefined {
   return Number(m[1]) * SUFFIX[m[2] ?? ""];
 }
 
+/** Bytes as a GiB number, 3 decimals at most: 1.5 * 1024^3 -> "1.5" (for PromQL literals). */
+export function gibNumber(bytes: number): string {
+  return String(Number((bytes / 1024 ** 3).toFixed(3)));
+}
+
 /** Bytes as a short GiB figure for messages: 1.5 * 1024^3 -> "1.5 GiB". */
 export function formatGiB(bytes: number): string {
-  return `${Number((bytes / 1024 ** 3).toFixed(3))} GiB`;
+  return `${gibNumber(bytes)} GiB`;
 }

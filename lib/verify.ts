@@ -7,8 +7,7 @@
 import { spawn } from "child_process";
 import * as http from "http";
 import * as https from "https";
-import { LABELS, StackConfig, deriveNames } from "../config";
-import { SERVER_POD_LABELS } from "../model/outpost-controller";
+import { LABEL_KEYS, SERVER_POD_LABELS, StackConfig, deriveNames } from "../config";
 import { durationSeconds } from "./duration";
 
 export type Verdict = "PASS" | "FAIL" | "ERROR" | "SKIP";
@@ -149,7 +148,7 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
       const seenPorts = new Set(subsets.flatMap((s) => (s.ports ?? []).map((p: any) => p.port)));
       const missing = ports.filter((p) => !seenPorts.has(p));
       const evidence = `${ips.length} ready address(es) [${ips.join(", ")}]${notReady.length ? `, ${notReady.length} not ready` : ""}; ports ${[...seenPorts].join(", ") || "none"}`;
-      if (ips.length === 0) return { verdict: "FAIL", evidence, todo: `No ready endpoints: Traefik forward-auth falls back to Basic Auth ("Emergency Access"). Check the selector (step 2) and the outpost pods: kubectl -n ${ns} get pods -l ${LABELS.outpostName}=${n.outpostSlug}` };
+      if (ips.length === 0) return { verdict: "FAIL", evidence, todo: `No ready endpoints: Traefik forward-auth falls back to Basic Auth ("Emergency Access"). Check the selector (step 2) and the outpost pods: kubectl -n ${ns} get pods -l ${LABEL_KEYS.outpostName}=${n.outpostSlug}` };
       if (ips.length !== c.outpost.replicas) return { verdict: "FAIL", evidence: `${evidence}; expected ${c.outpost.replicas} (kubernetes_replicas)`, todo: `Expected one ready address per outpost replica; if ${ips.length} > ${c.outpost.replicas}, the selector probably matches other pods (step 2).` };
       if (missing.length) return { verdict: "FAIL", evidence: `${evidence}; missing ${missing.join(", ")}`, todo: "The outpost pod does not expose all its ports; check the deployment patches (AK006)." };
       return { verdict: "PASS", evidence };
@@ -158,7 +157,7 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
       const s = parseJson(await kubectl(cmds[2][0]), "service");
       const sel: Record<string, string> = s.spec?.selector ?? {};
       const evidence = `selector ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(", ") || "(none)"}`;
-      if (sel[LABELS.name] === SERVER_POD_LABELS[LABELS.name]) return { verdict: "FAIL", evidence, todo: "The controller's embedded-outpost selector (server pods) is back: the kubernetes_json_patches.service patch was unset or not applied. Run `npx authentik-stack check`, re-apply the stack, and watch goauthentik's internal/outpost/controllers/k8s/service.py for an upstream fix." };
+      if (sel[LABEL_KEYS.name] === SERVER_POD_LABELS[LABEL_KEYS.name]) return { verdict: "FAIL", evidence, todo: "The controller's embedded-outpost selector (server pods) is back: the kubernetes_json_patches.service patch was unset or not applied. Run `npx authentik-stack check`, re-apply the stack, and watch goauthentik's internal/outpost/controllers/k8s/service.py for an upstream fix." };
       const wrong = Object.entries(n.outpostPodLabels).filter(([k, v]) => sel[k] !== v);
       const extra = Object.keys(sel).filter((k) => !(k in n.outpostPodLabels));
       if (wrong.length || extra.length) return { verdict: "FAIL", evidence, todo: `Expected exactly the outpost's labels: ${Object.entries(n.outpostPodLabels).map(([k, v]) => `${k}=${v}`).join(", ")}.` };

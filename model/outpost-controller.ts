@@ -4,7 +4,7 @@
  * controller's reconcilers (see ../shared/reference/outpost-controller-objects.yaml, checked in a test),
  * including the embedded-outpost selector bug (selects the server pods).
  */
-import { DEFAULT_CONFIG, LABELS, OutpostConfig, outpostObjectName, outpostPodLabels } from "../config";
+import { DEFAULT_CONFIG, OutpostConfig, SERVER_POD_LABELS, outpostObjectName, outpostPodLabels } from "../config";
 import { PatchFailure, applyInOrder } from "./json-patch";
 
 export interface ControllerInput {
@@ -29,9 +29,6 @@ function namedPorts(p: OutpostConfig["ports"]) {
     { name: "https", port: p.https },
   ];
 }
-
-/** The labels the authentik server pods carry (what the buggy embedded selector selects). */
-export const SERVER_POD_LABELS: Readonly<Record<string, string>> = { [LABELS.name]: "authentik", [LABELS.component]: "server" };
 
 export function renderControllerObjects(i: ControllerInput): { deployment: any; service: any } {
   const name = outpostObjectName({ name: i.name, objectNamingTemplate: i.objectNamingTemplate });

@@ -69,7 +69,6 @@ describe("derived names", () => {
     expect(n.outpostObjectName).toBe("ak-outpost-authentik-embedded-outpost");
     expect(n.outpostTraefikService).toBe("authentik-ak-outpost-authentik-embedded-outpost-9000@kubernetes");
     expect(n.outpostPodLabels["goauthentik.io/outpost-uuid"]).toBe("0eecac0797c7443c892505f2f4fe3e47");
-    expect(n.pgbouncerHost).toBe("pgbouncer.authentik");
     expect(n.serverDeployment).toBe("goauthentik-server");
   });
   it("slugify as Django does", () => {
@@ -99,7 +98,7 @@ describe("state addresses", () => {
   it("refuse to move one previous address to two places", () => {
     const { App, TerraformStack } = require("cdktf");
     const { Namespace } = require("@cdktf/provider-kubernetes/lib/namespace");
-    const { pinAddress } = require("../../constructs/address");
+    const { pinAddress } = require("../../lib/state-address");
     const stack = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "ak-mv-")) }), "s");
     pinAddress(new Namespace(stack, "a", { metadata: { name: "a" } }), "a", "module.m.kubernetes_namespace.x");
     expect(() => pinAddress(new Namespace(stack, "b", { metadata: { name: "b" } }), "b", "module.m.kubernetes_namespace.x")).toThrow(

@@ -276,7 +276,7 @@ describe("acknowledgements", () => {
     expect(formatFinding(acked[0])).toContain("[acknowledged: moving the password");
   });
   it("require a known id and a written reason", () => {
-    expect(() => checkAcknowledgements([{ id: "AK999", reason: "a good long reason" }])).toThrow(/unknown guard id 'AK999'/);
-    expect(() => checkAcknowledgements([{ id: "AK008", reason: "" }])).toThrow(/written reason/);
+    expect(() => checkAcknowledgements([{ id: "AK999", reason: "a good long reason" }], GUARDS.map((g) => g.id))).toThrow(/unknown guard id 'AK999'/);
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: "" }], GUARDS.map((g) => g.id))).toThrow(/written reason/);
   });
 });

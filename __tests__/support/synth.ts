@@ -32,8 +32,8 @@ export function synthToDir(overrides: DeepPartial<StackConfig> = {}): string {
 }
 
 /** A guard context over a stack JSON, with the repo's schema and chart keys. */
-export function guardContext(stack: StackJson): GuardContext {
-  return { stack, ...loadGuardInputs(ROOT, chartVersionsIn(stack)) };
+export function guardContext(stack: StackJson, config: StackConfig = loadConfig()): GuardContext {
+  return { stack, config, ...loadGuardInputs(ROOT, chartVersionsIn(stack)) };
 }
 
 /** A deep copy, so mutation tests never share state. */

@@ -1,5 +1,5 @@
 /**
- * PromQL label matchers built from literal values. A regex matcher is only ever built from an escaped
+ * Pure helper. PromQL label matchers built from literal values. A regex matcher is only ever built from an escaped
  * literal prefix, so a matcher cannot silently name something that doesn't exist by a typo in a regex
  * (that is how the 400-spike alert matched nothing for months).
  */

@@ -1,9 +1,9 @@
 /** Read helpers over a synthesized stack's JSON, shared by the guards. */
-import { GuardContext, StackJson } from "./types";
-import { AuthentikValues, parseValues } from "../lib/values";
-import { ALERT_RULES_OUTPUT } from "../constructs/alert-rules";
+import { GuardContext, StackJson } from "../types";
+import { AuthentikValues, parseValues } from "../../lib/values";
+import { OUTPUTS } from "../../config";
 import { parse } from "yaml";
-import { unescapeTemplate } from "../lib/tf-json";
+import { unescapeTemplate } from "../../lib/tf-json";
 
 export interface ResourceRef<T = any> {
   readonly type: string;
@@ -74,7 +74,7 @@ export function helmValues(ctx: GuardContext): HelmValues[] {
 
 /** The alert rule groups published by the stack (output alerting_rules_yaml), if any. */
 export function alertGroups(stack: StackJson): any[] | undefined {
-  const out = stack.output?.[ALERT_RULES_OUTPUT];
+  const out = stack.output?.[OUTPUTS.alertRules];
   if (!out || typeof out.value !== "string") return undefined;
   try {
     return parse(unescapeTemplate(out.value))?.groups;

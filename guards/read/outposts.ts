@@ -1,13 +1,14 @@
 /** Shared reading of the outpost records in a synthesized stack, for the outpost guards. */
-import { PatchedObjects, renderPatchedObjects } from "../model/outpost-controller";
+import { PatchedObjects, renderPatchedObjects } from "../../model/outpost-controller";
 import { outposts, resourcesOf } from "./stack-json";
-import { StackJson } from "./types";
+import { StackJson } from "../types";
+import { StackConfig } from "../../config";
 
 export interface OutpostView {
   readonly address: string;
   readonly name: string;
   readonly type: string;
-  /** The UUID the stack declares for this record (a "//" annotation), 32-hex; undefined if absent. */
+  /** The record's UUID from the config (32-hex) when the record is the config's outpost (same name); else undefined. */
   readonly declaredUuidHex?: string;
   readonly config?: any;
   readonly configError?: string;
@@ -17,16 +18,15 @@ export interface OutpostView {
   readonly version: string;
 }
 
-export function outpostViews(stack: StackJson): OutpostView[] {
+export function outpostViews(stack: StackJson, config: StackConfig): OutpostView[] {
   const version = String(resourcesOf(stack, "helm_release")[0]?.values.version ?? "unknown");
   return outposts(stack).map((o) => {
     const patches = o.config?.kubernetes_json_patches ?? {};
-    const declared = o.values?.["//"]?.authentik_stack?.outpost_uuid;
     return {
       address: o.address,
       name: o.values.name,
       type: o.values.type ?? "proxy",
-      declaredUuidHex: typeof declared === "string" ? declared.replace(/-/g, "") : undefined,
+      declaredUuidHex: o.values.name === config.outpost.name ? config.outpost.uuid.replace(/-/g, "") : undefined,
       config: o.config,
       configError: o.configError,
       deploymentPatches: Array.isArray(patches.deployment) ? patches.deployment : [],
