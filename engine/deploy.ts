@@ -12,7 +12,7 @@ import { applyPlan, formatVerdict, judgePlan, planStack, PlanVerdict, TerraformE
 import { StepResult, verifyUpgrade } from "../lib/verify";
 import { Acknowledgement, GuardReport, formatFinding, runGuards } from "../guards/registry";
 import { chartVersionsIn, loadGuardInputs } from "../guards/inputs";
-import { readAcknowledgements } from "../guards/aspect";
+import { readAcknowledgements } from "../guards/acknowledgements";
 import { StackJson } from "../guards/types";
 import { buildApp } from "../app";
 import { PolicyAcknowledgement, PolicyFacts, PolicyReport, runPolicy } from "../policy";
@@ -104,7 +104,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   const { app, stack } = buildApp(o.outdir ?? "cdktf.out", o.overrides, { guards: false });
   const guardReport = await timed("guards", () => {
     const json = stack.toTerraform() as StackJson;
-    return runGuards({ stack: json, ...loadGuardInputs(root, chartVersionsIn(json)) }, [...readAcknowledgements(root), ...(o.guardAcks ?? [])]);
+    return runGuards({ stack: json, config: stack.config, ...loadGuardInputs(root, chartVersionsIn(json)) }, [...(o.guardAcks ?? []), ...readAcknowledgements(root)]);
   });
   const guards = { errors: guardReport.errors, warnings: guardReport.warnings, acknowledged: guardReport.acknowledged, errorLines: guardReport.findings.filter((x) => x.severity === "error").map(formatFinding) };
   if (guardReport.errors) return { outcome: "guard-errors", guards, timings };
