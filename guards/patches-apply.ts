@@ -4,7 +4,7 @@
  * result must stay a working object: the Deployment still selects its own pods, containers and ports
  * survive, every volumeMount names a volume, and env entries are well-formed.
  */
-import { applyOutpostPatches, outpostViews } from "./read/outposts";
+import { outpostEffects } from "./read/outposts";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK006";
@@ -15,11 +15,10 @@ export const patchesApplyGuard: Guard = {
   name: "patches-apply",
   protects: "the outpost's JSON patches applying cleanly to what the controller renders",
   check: ({ stack, config }) =>
-    outpostViews(stack, config)
-      .filter((o) => !o.configError)
+    outpostEffects(stack, config)
       .flatMap((o) => {
         const out: Finding[] = [];
-        const r = applyOutpostPatches(o);
+        const r = o.objects;
         for (const fail of r.failures) {
           out.push(f("error", { address: o.address, attribute: `config.kubernetes_json_patches.${fail.kind}[${fail.index}]`, message: `patch '${(fail.op as any)?.op} ${(fail.op as any)?.path}' does not apply to the ${fail.kind} the controller renders (${fail.reason}); the controller rejects the whole patch set`, expected: "a valid RFC 6902 op on an existing path", actual: JSON.stringify(fail.op), fix: "Build patches with the helpers in lib/json-patch.ts against the objects in model/outpost-controller.ts." }));
         }

@@ -1,17 +1,24 @@
 /**
  * AK010 Secrets hygiene. Secrets come from Vault (data sources) and secrets/ files (file()) at plan
- * time; no secret material may be a literal in the synthesized JSON. Two live findings are reported as
- * warnings until the operator fixes them deliberately: the DB password rendered into the pgbouncer
- * ConfigMap, and into a plain env var of the pgbouncer Deployment.
+ * time; no secret material may be a literal anywhere in the synthesized stack: not in resource or
+ * provider arguments, not in the Helm values text (parsed), not in env values (Deployments, the values'
+ * env lists, the outpost's patches), not in ConfigMap or Secret data. Found by content (PEM blocks,
+ * `password=<literal>`) and by name (keys and env names such as password, secret, token, credential,
+ * api_key, private_key holding a non-empty literal). Two live findings are warnings, acknowledged in
+ * guard-acknowledgements.json until the operator fixes them deliberately: the DB password rendered (from
+ * Vault) into the pgbouncer ConfigMap and into a plain env var of the pgbouncer Deployment.
  */
-import { block, blocks, isReference, resourcesOf } from "./read/stack-json";
+import { block, blocks, helmValues, isReference, outposts, resourcesOf } from "./read/stack-json";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK010";
 const f = finder(ID);
 const VAULT_REF = /data\.vault_kv_secret_v2\./;
 const PEM = /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/;
-const PASSWORD_LITERAL = /password[ \t]*=[ \t]*(?!\$\{)[^\s"$]+/i;
+const PASSWORD_LITERAL = /password[ \t]*[=:][ \t]*(?!\$\{)[^\s"'$,;]+/i;
+/** Names that hold a secret (keys, env names); the exclusions name or point at one instead. */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|credential|api[-_.]?key|private[-_.]?key|access[-_.]?key|auth[-_.]?key|client[-_.]?key)/i;
+const NOT_A_SECRET = /(name|names|ref|path|file|mount|type|id|ids|validity|duration|url|uri|ttl|expiry|expires|enabled|age|length|class|policy|template|_(s|ms|seconds))$|^(existing|skip_child_token)/i;
 
 /** Provider arguments that carry credentials; each must be a reference when set. */
 const PROVIDER_SECRETS: Record<string, string[]> = {
@@ -20,42 +27,67 @@ const PROVIDER_SECRETS: Record<string, string[]> = {
   vault: ["token"],
 };
 
-function walkStrings(v: unknown, path: string, visit: (s: string, path: string) => void): void {
-  if (typeof v === "string") visit(v, path);
-  else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, `${path}[${i}]`, visit));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") walkStrings(x, path ? `${path}.${k}` : k, visit);
+const literal = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && !isReference(v);
+const secretName = (name: string) => SECRET_NAME.test(name) && !NOT_A_SECRET.test(name.replace(/[-.]/g, "_"));
+
+/** Visits every object and string under `v`, with its attribute path; "//" comments are skipped. */
+function walk(v: unknown, path: string, visit: (node: unknown, path: string, key?: string) => void, key?: string): void {
+  visit(v, path, key);
+  if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, visit));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") walk(x, path ? `${path}.${k}` : k, visit, k);
+}
+
+/** Every literal secret in `root` (an attribute tree), reported at `address`: by content, by key name, by env name. */
+function literalSecrets(root: unknown, address: string, base: string, where: string): Finding[] {
+  const out: Finding[] = [];
+  walk(root, base, (node, path, key) => {
+    if (typeof node === "string") {
+      if (PEM.test(node)) out.push(f("error", { address, attribute: path, message: `PEM key or certificate material is inlined ${where}`, expected: 'file("${var.secrets_dir}/...") read at plan time', actual: "a literal PEM block", fix: "Read TLS material with Fn.file() at plan time; never readFileSync it at synth." }));
+      else if (PASSWORD_LITERAL.test(node)) out.push(f("error", { address, attribute: path, message: `a password is written as a literal ${where}`, expected: "a Vault data-source reference", actual: "password=<literal>", fix: "Interpolate the password from VaultSecret.value(...)." }));
+      else if (key !== undefined && secretName(key) && literal(node)) out.push(f("error", { address, attribute: path, message: `'${key}' holds a literal secret ${where}`, expected: "empty, or a Vault / file() reference resolved at plan time", actual: "a non-empty literal", fix: "Read it from Vault (VaultSecret.value) or a Secret; never write it into the stack or the values file." }));
+    } else if (node && typeof node === "object" && !Array.isArray(node)) {
+      const e = node as Record<string, unknown>;
+      if (typeof e.name === "string" && secretName(e.name) && literal(e.value) && !PEM.test(e.value) && !PASSWORD_LITERAL.test(e.value)) {
+        out.push(f("error", { address, attribute: `${path}.value`, message: `env ${e.name} is a literal secret ${where}`, expected: "valueFrom.secretKeyRef (or value_from.secret_key_ref)", actual: "a non-empty literal value", fix: "Read it from a Secret; never write it into the stack or the values file." }));
+      }
+    }
+  }, undefined);
+  return out;
 }
 
 export const secretsHygieneGuard: Guard = {
   id: ID,
   name: "secrets-hygiene",
-  protects: "secret material staying out of the synthesized JSON (Vault and file() at plan time)",
-  check: ({ stack }) => {
+  protects: "secret material staying out of the synthesized JSON (Vault and file() at plan time), wherever it is written",
+  check: (ctx) => {
+    const { stack } = ctx;
     const out: Finding[] = [];
-    // 1. nothing that looks like key material or a literal password anywhere
-    for (const [section, types] of Object.entries({ resource: stack.resource, data: stack.data, locals: { locals: stack.locals }, output: { output: stack.output } })) {
-      for (const [type, byName] of Object.entries((types ?? {}) as Record<string, any>)) {
+    // 1. every resource, data source, provider, local and output: by content and by name
+    for (const [section, byType] of Object.entries({ resource: stack.resource, data: stack.data })) {
+      for (const [type, byName] of Object.entries((byType ?? {}) as Record<string, any>)) {
         for (const [name, values] of Object.entries((byName ?? {}) as Record<string, any>)) {
-          const address = section === "resource" ? `${type}.${name}` : section === "data" ? `data.${type}.${name}` : `${section}.${name}`;
-          walkStrings(values, "", (s, path) => {
-            if (PEM.test(s)) out.push(f("error", { address, attribute: path, message: "PEM key or certificate material is inlined in the synthesized JSON", expected: "file(\"${var.secrets_dir}/...\") read at plan time", actual: "a literal PEM block", fix: "Read TLS material with Fn.file() at plan time; never readFileSync it at synth." }));
-            else if (PASSWORD_LITERAL.test(s)) out.push(f("error", { address, attribute: path, message: "a password is written as a literal", expected: "a Vault data-source reference", actual: "password=<literal>", fix: "Interpolate the password from VaultSecret.value(...)." }));
-          });
+          out.push(...literalSecrets(values, `${section === "data" ? "data." : ""}${type}.${name}`, "", "in the synthesized JSON"));
         }
       }
     }
-    // 2. credential arguments of providers and Secret data must be references
+    for (const [type, cfgs] of Object.entries(stack.provider ?? {})) blocks(cfgs).forEach((c) => out.push(...literalSecrets(c, `provider.${type}`, "", "in a provider's configuration")));
+    for (const [name, v] of Object.entries(stack.locals ?? {})) out.push(...literalSecrets(v, `locals.${name}`, "", "in the synthesized JSON"));
+    for (const [name, v] of Object.entries(stack.output ?? {})) out.push(...literalSecrets(v, `output.${name}`, "", "in an output"));
+    // 2. text the JSON carries as strings: the Helm values (parsed) and the outpost config (patches, env)
+    for (const h of helmValues(ctx)) if (h.values) out.push(...literalSecrets(h.values.raw, h.address, "values", "in the Helm values"));
+    for (const o of outposts(stack)) if (o.config) out.push(...literalSecrets(o.config, o.address, "config", "in the outpost config"));
+    // 3. credential arguments of providers and Secret data must be references (even when unnamed)
     for (const [type, attrs] of Object.entries(PROVIDER_SECRETS)) {
       for (const cfg of blocks((stack.provider ?? {})[type])) {
-        for (const a of attrs) if (cfg?.[a] !== undefined && !isReference(cfg[a])) out.push(f("error", { address: `provider.${type}`, attribute: a, message: `provider ${type} ${a} is a literal credential`, expected: "a Vault data-source reference", actual: "a literal", fix: "Read it from Vault (VaultSecret.value)." }));
+        for (const a of attrs) if (cfg?.[a] !== undefined && !isReference(cfg[a]) && !literal(cfg[a])) out.push(f("error", { address: `provider.${type}`, attribute: a, message: `provider ${type} ${a} is not a reference`, expected: "a Vault data-source reference", actual: JSON.stringify(cfg[a]), fix: "Read it from Vault (VaultSecret.value)." }));
       }
     }
     for (const r of resourcesOf(stack, "kubernetes_secret")) {
       for (const [k, v] of Object.entries(r.values.data ?? {})) {
-        if (!isReference(v)) out.push(f("error", { address: r.address, attribute: `data["${k}"]`, message: "Secret data is a literal in the synthesized JSON", expected: "file() or a Vault reference", actual: "a literal", fix: "Reference the value; Terraform reads it at plan time." }));
+        if (!isReference(v) && !(secretName(k) && literal(v))) out.push(f("error", { address: r.address, attribute: `data["${k}"]`, message: "Secret data is a literal in the synthesized JSON", expected: "file() or a Vault reference", actual: "a literal", fix: "Reference the value; Terraform reads it at plan time." }));
       }
     }
-    // 3. known live findings: secrets in a ConfigMap, secrets in plain env
+    // 4. known live findings: Vault secrets rendered into a ConfigMap, and into plain env
     for (const r of resourcesOf(stack, "kubernetes_config_map")) {
       for (const [k, v] of Object.entries(r.values.data ?? {})) {
         if (typeof v === "string" && VAULT_REF.test(v)) out.push(f("warning", { address: r.address, attribute: `data["${k}"]`, message: "a Vault secret (the database password) is rendered into a ConfigMap, readable by anyone who can read ConfigMaps in the namespace", expected: "secrets in a Secret", actual: "a Vault value in ConfigMap data", fix: "Move the [databases] line with the password into the pgbouncer-auth Secret (or an auth_query), in a separate, deliberate change." }));
@@ -69,6 +101,17 @@ export const secretsHygieneGuard: Guard = {
         }),
       );
     }
-    return out;
+    return dedupe(out);
   },
 };
+
+/** One finding per address and attribute (a string can be found by content and by name). */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((x) => {
+    const k = `${x.severity}|${x.address}|${x.attribute}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,5 +1,5 @@
 /**
- * AK009 TTLs. access_token_validity (proxy cookie Max-Age and proxy-session expiry) and session_duration
+ * AK009 TTLs. The catch-all proxy provider exists, and access_token_validity (proxy cookie Max-Age and proxy-session expiry) and session_duration
  * (authenticated session lifetime) must parse as authentik durations; their length in days is reported
  * because the upgrade check derives its expectation from it.
  */
@@ -36,8 +36,15 @@ export const ttlGuard: Guard = {
   id: ID,
   name: "ttls",
   protects: "session and proxy-cookie lifetimes parsing as authentik durations",
-  check: ({ stack }) =>
-    ttlReport(stack)
-      .filter((t) => t.error)
-      .map((t): Finding => f("error", { address: t.address, attribute: t.attribute, message: `'${t.value}' is not an authentik duration (${t.error}); authentik rejects it and the provider keeps the old lifetime`, expected: DURATION_HELP, actual: t.value, fix: "Set a valid duration in the stack config (e.g. weeks=4)." })),
+  check: ({ stack, config }) => {
+    const out: Finding[] = [];
+    const catchAll = `authentik_provider_proxy.${config.catchAll.resourceName}`;
+    if (!resourcesOf(stack, "authentik_provider_proxy").some((r) => r.address === catchAll)) {
+      out.push(f("error", { address: catchAll, attribute: "access_token_validity", message: "the stack has no catch-all proxy provider; its cookie/session lifetime and the outpost's provider are unmanaged", expected: `${catchAll} with access_token_validity ${config.catchAll.accessTokenValidity}`, actual: "absent", fix: "Keep the catch-all ProxyApplication in the stack (config.catchAll)." }));
+    }
+    for (const t of ttlReport(stack).filter((x) => x.error)) {
+      out.push(f("error", { address: t.address, attribute: t.attribute, message: `'${t.value}' is not an authentik duration (${t.error}); authentik rejects it and the provider keeps the old lifetime`, expected: DURATION_HELP, actual: t.value, fix: "Set a valid duration in the stack config (e.g. weeks=4)." }));
+    }
+    return out;
+  },
 };

@@ -35,7 +35,7 @@ describe("authentik-stack check", () => {
     setOutpostConfig(s, cfg);
     const r = cli(["check", write("bad.json", s)]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/error authentik_outpost\.embedded\.config\.kubernetes_json_patches\.service\[0\]\.value: selector selects app\.kubernetes\.io\/name=authentik \(the server pods\) \(expected app\.kubernetes\.io\/name=authentik-outpost-proxy; actual .*\)\. Fix: /);
+    expect(r.out).toMatch(/error authentik_outpost\.embedded\.config\.kubernetes_json_patches\.service\[0\]: after the patches the Service selects app\.kubernetes\.io\/name=authentik \(the server pods\) \(expected app\.kubernetes\.io\/name=authentik-outpost-proxy; actual .*\)\. Fix: /);
   });
   it("--json gives findings with the documented shape", () => {
     const r = cli(["check", "--json", good]);

@@ -86,7 +86,7 @@ describe("AK001 service selector patch", () => {
     expect(newIds(s)).toEqual(["AK001"]);
     const f = newFindings(s)[0];
     expect(f.address).toBe("authentik_outpost.embedded");
-    expect(f.attribute).toBe("config.kubernetes_json_patches.service[0].value");
+    expect(f.attribute).toBe("config.kubernetes_json_patches.service[0]");
     expect(f.message).toContain("server pods");
     expect(f.expected).toBe("app.kubernetes.io/name=authentik-outpost-proxy");
   });
@@ -98,8 +98,8 @@ describe("AK001 service selector patch", () => {
   it("fires when the selector names another outpost's UUID", () => {
     expect(newIds(mutateOutpost((c) => (svc(c)[0].value["goauthentik.io/outpost-uuid"] = "ffffffffffffffffffffffffffffffff")))).toEqual(["AK001"]);
   });
-  it("fires when the patch adds instead of replacing", () => {
-    expect(newIds(mutateOutpost((c) => (svc(c)[0].op = "add")))).toEqual(["AK001"]);
+  it("judges the effect: an add of the same selector replaces the member (RFC 6902), so nothing fires", () => {
+    expect(newIds(mutateOutpost((c) => (svc(c)[0].op = "add")))).toEqual([]);
   });
 });
 
@@ -121,12 +121,13 @@ describe("AK003 postgres env", () => {
   it("fires when one variable is dropped", () => {
     const s = mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => x.value?.name !== "AUTHENTIK_POSTGRESQL__PASSWORD")));
     expect(newIds(s)).toEqual(["AK003"]);
-    expect(newFindings(s)[0].message).toContain("AUTHENTIK_POSTGRESQL__PASSWORD is not injected");
+    expect(newFindings(s)[0].message).toContain("AUTHENTIK_POSTGRESQL__PASSWORD is not set");
   });
   it("fires when the /- is dropped (the patch would replace the controller's env)", () => {
     const s = mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__HOST").path = "/spec/template/spec/containers/0/env"));
     expect(newIds(s)).toEqual(["AK003"]);
-    expect(newFindings(s)[0].actual).toBe("add /spec/template/spec/containers/0/env");
+    expect(newFindings(s)[0].message).toContain("env is not a list");
+    expect(newFindings(s)[0].attribute).toMatch(/^config\.kubernetes_json_patches\.deployment\[\d+\]$/);
   });
   it("fires when a variable reads another Secret than the release's existingSecret", () => {
     const s = mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__USER").value.valueFrom.secretKeyRef.name = "other"));
@@ -190,8 +191,8 @@ describe("AK006 patches apply", () => {
   it("fires on an op RFC 6902 doesn't have (on the selector patch, AK001 also sees it is no longer a replace)", () => {
     expect(newIds(mutateOutpost((c) => (svc(c)[0] = { ...svc(c)[0], op: "merge" })))).toEqual(["AK001", "AK006"]);
   });
-  it("fires when a patch replaces the pod labels (orphaning the Deployment's own selector)", () => {
-    expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels", value: { app: "x" } })))).toEqual(["AK006"]);
+  it("fires when a patch replaces the pod labels (orphaning the Deployment's own selector; the Service's pods and the component label go too)", () => {
+    expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels", value: { app: "x" } })))).toEqual(["AK001", "AK002", "AK006"]);
   });
 });
 
@@ -278,5 +279,120 @@ describe("acknowledgements", () => {
   it("require a known id and a written reason", () => {
     expect(() => checkAcknowledgements([{ id: "AK999", reason: "a good long reason" }], GUARDS.map((g) => g.id))).toThrow(/unknown guard id 'AK999'/);
     expect(() => checkAcknowledgements([{ id: "AK008", reason: "" }], GUARDS.map((g) => g.id))).toThrow(/written reason/);
+  });
+});
+
+/** Issue 12: guards judge what the cluster would hold after every patch applies in order, not which ops are present. */
+describe("effects after all patches (ops appended after the correct ones)", () => {
+  const CONTAINER = "/spec/template/spec/containers/0";
+  const envIndex = (name: string) => 4 + ["AUTHENTIK_POSTGRESQL__HOST", "AUTHENTIK_POSTGRESQL__PORT", "AUTHENTIK_POSTGRESQL__USER", "AUTHENTIK_POSTGRESQL__PASSWORD", "AUTHENTIK_POSTGRESQL__NAME"].indexOf(name);
+  it.each([
+    ["an appended remove of /spec/selector", (c: any) => svc(c).push({ op: "remove", path: "/spec/selector" }), ["AK001"], "has no selector"],
+    ["a later op pointing the selector back at the server pods", (c: any) => svc(c).push({ op: "replace", path: "/spec/selector", value: { "app.kubernetes.io/name": "authentik", "app.kubernetes.io/component": "server" } }), ["AK001"], "(the server pods)"],
+    ["a later op changing one selector label", (c: any) => svc(c).push({ op: "replace", path: "/spec/selector/goauthentik.io~1outpost-name", value: "other" }), ["AK001"], "selects no outpost pod"],
+    ["a later op adding a selector label the pods don't carry", (c: any) => svc(c).push({ op: "add", path: "/spec/selector/tier", value: "edge" }), ["AK001"], "not one of the labels"],
+    ["a later op removing an outpost pod label the Service selects", (c: any) => dep(c).push({ op: "remove", path: "/spec/template/metadata/labels/goauthentik.io~1outpost-type" }), ["AK001", "AK006"], "no longer carry"],
+    ["a later op removing the component label again", (c: any) => dep(c).push({ op: "remove", path: "/spec/template/metadata/labels/app.kubernetes.io~1component" }), ["AK002"], "component=absent"],
+    ["a later op changing the component label", (c: any) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels/app.kubernetes.io~1component", value: "worker" }), ["AK002"], '"worker"'],
+    ["a later op removing one postgres variable", (c: any) => dep(c).push({ op: "remove", path: `${CONTAINER}/env/${envIndex("AUTHENTIK_POSTGRESQL__USER")}` }), ["AK003"], "AUTHENTIK_POSTGRESQL__USER is not set"],
+    ["a later op pointing a variable at another Secret", (c: any) => dep(c).push({ op: "replace", path: `${CONTAINER}/env/${envIndex("AUTHENTIK_POSTGRESQL__PORT")}/valueFrom/secretKeyRef/name`, value: "other" }), ["AK003"], "not the Secret the Helm release uses"],
+    ["a later op reading another key", (c: any) => dep(c).push({ op: "replace", path: `${CONTAINER}/env/${envIndex("AUTHENTIK_POSTGRESQL__NAME")}/valueFrom/secretKeyRef/key`, value: "dbname" }), ["AK003"], "reads key 'dbname'"],
+    ["a later op making a variable a literal", (c: any) => dep(c).push({ op: "replace", path: `${CONTAINER}/env/${envIndex("AUTHENTIK_POSTGRESQL__HOST")}`, value: { name: "AUTHENTIK_POSTGRESQL__HOST", value: "pgbouncer" } }), ["AK003"], "is a literal value"],
+    ["a variable injected twice", (c: any) => dep(c).push({ ...dep(c)[envIndex("AUTHENTIK_POSTGRESQL__HOST")] }), ["AK003"], "is set 2 times"],
+    ["an extra postgres variable", (c: any) => dep(c).push({ op: "add", path: `${CONTAINER}/env/-`, value: { name: "AUTHENTIK_POSTGRESQL__SSLMODE", valueFrom: { secretKeyRef: { name: "goauthentik", key: "AUTHENTIK_POSTGRESQL__SSLMODE" } } } }), ["AK003"], "unexpected postgres variable"],
+    ["a later op removing one of the controller's own variables", (c: any) => dep(c).push({ op: "remove", path: `${CONTAINER}/env/1` }), ["AK003"], "AUTHENTIK_HOST_BROWSER is missing or changed"],
+    ["a later op removing the /dev/shm volume (the mount then names nothing too)", (c: any) => dep(c).push({ op: "remove", path: "/spec/template/spec/volumes/0" }), ["AK005", "AK006"], "not a memory-backed emptyDir"],
+    ["a later op dropping the sizeLimit", (c: any) => dep(c).push({ op: "remove", path: "/spec/template/spec/volumes/0/emptyDir/sizeLimit" }), ["AK005"], "not a memory-backed emptyDir"],
+    ["a zero sizeLimit", (c: any) => dep(c).push({ op: "replace", path: "/spec/template/spec/volumes/0/emptyDir/sizeLimit", value: "0" }), ["AK005"], "not a memory-backed emptyDir"],
+    ["a later op moving the mount elsewhere", (c: any) => dep(c).push({ op: "replace", path: `${CONTAINER}/volumeMounts/0/mountPath`, value: "/tmp/shm" }), ["AK005"], "nothing is mounted at /dev/shm"],
+    ["a later op lowering the memory limit", (c: any) => dep(c).push({ op: "replace", path: `${CONTAINER}/resources/limits/memory`, value: "1Gi" }), ["AK005"], "not above its /dev/shm sizeLimit"],
+    ["a later op removing the memory limit", (c: any) => dep(c).push({ op: "remove", path: `${CONTAINER}/resources/limits` }), ["AK005"], "not above its /dev/shm sizeLimit"],
+  ])("%s fires", (_name, mutate, ids, text) => {
+    const s = mutateOutpost(mutate as (c: any) => void);
+    expect(newIds(s)).toEqual(ids);
+    expect(newFindings(s).map((f) => f.message).join("\n")).toContain(text);
+  });
+
+  it("names the op responsible (the last one touching the path)", () => {
+    const s = mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec/selector" }));
+    expect(newFindings(s)[0].attribute).toBe("config.kubernetes_json_patches.service[1]");
+  });
+  it("a Service selector that is not an object is no selector", () => {
+    expect(newIds(mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec/selector", value: "x" })))).toEqual(["AK001"]);
+  });
+});
+
+describe("what the stack must contain", () => {
+  it("a missing outpost record is an error (AK001)", () => {
+    const s = clone(base) as any;
+    delete s.resource.authentik_outpost;
+    expect(newIds(s)).toEqual(["AK001"]);
+    expect(newFindings(s)[0].message).toContain("no outpost record named 'authentik Embedded Outpost'");
+  });
+  it("an outpost record with an unreadable config is an error (AK001)", () => {
+    const s = clone(base) as any;
+    s.resource.authentik_outpost.embedded.config = "{not json";
+    expect(newIds(s)).toEqual(["AK001"]);
+  });
+  it("a missing Helm release is an error (AK003: no Secret for the outpost env)", () => {
+    const s = clone(base) as any;
+    delete s.resource.helm_release;
+    expect(newIds(s)).toEqual(["AK003"]);
+    expect(newFindings(s).map((f) => f.message).join()).toContain("no Helm release named 'goauthentik'");
+  });
+  it("a release without existingSecret is an error (AK003)", () => {
+    const s = mutateValues((v) => delete v.authentik.existingSecret);
+    expect(newIds(s)).toContain("AK003");
+    expect(newFindings(s).find((f) => f.id === "AK003")!.message).toContain("names no existingSecret");
+  });
+  it("a missing catch-all provider is an error (AK009)", () => {
+    const s = clone(base) as any;
+    delete s.resource.authentik_provider_proxy.catchall;
+    expect(newIds(s)).toEqual(["AK009"]);
+  });
+});
+
+describe("AK010 finds literal secrets anywhere", () => {
+  const ids = (mutate: (s: any) => void) => {
+    const s = clone(base) as any;
+    mutate(s);
+    return newIds(s);
+  };
+  it.each([
+    ["a non-empty password in the values YAML", () => mutateValues((v) => (v.authentik.postgresql.password = "hunter2"))],
+    ["a non-empty secret_key in the values YAML", () => mutateValues((v) => (v.authentik.secret_key = "s3cr3t-value"))],
+    ["an AUTHENTIK_SECRET_KEY env value in the values YAML", () => mutateValues((v) => v.server.env.push({ name: "AUTHENTIK_SECRET_KEY", value: "s3cr3t-value" }))],
+    ["an AUTHENTIK_SECRET_KEY env value appended by an outpost patch", () => mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/0/env/-", value: { name: "AUTHENTIK_SECRET_KEY", value: "s3cr3t-value" } }))],
+  ])("%s", (_name, make) => {
+    expect(newIds(make())).toEqual(["AK010"]);
+  });
+  it("a literal token in a Deployment env", () => {
+    expect(ids((s) => s.resource.kubernetes_deployment.pgbouncer.spec.template.spec.container[0].env.push({ name: "API_TOKEN", value: "abc123" }))).toEqual(["AK010"]);
+  });
+  it("a ConfigMap data key named like a password with a literal value", () => {
+    expect(ids((s) => (s.resource.kubernetes_config_map.pgbouncer_config.data.db_password = "hunter2"))).toEqual(["AK010"]);
+  });
+  it("password=<literal> in ConfigMap text (by content)", () => {
+    expect(ids((s) => (s.resource.kubernetes_config_map.pgbouncer_config.data["pgbouncer.ini"] = "[databases]\nauthentik = host=x password=hunter2\n"))).toEqual(["AK010"]);
+  });
+  it("PEM material anywhere (by content), e.g. an annotation", () => {
+    expect(ids((s) => (s.resource.kubernetes_ingress_v1.authentik.metadata.annotations["example.org/ca"] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"))).toEqual(["AK010"]);
+  });
+  it("a literal credential in a provider block that is not on the known list", () => {
+    expect(ids((s) => (s.provider.vault[0].auth_login_token = "hvs.literal"))).toEqual(["AK010"]);
+  });
+  it("a non-string provider credential", () => {
+    expect(ids((s) => (s.provider.authentik[0].token = 12345))).toEqual(["AK010"]);
+  });
+  it("stays quiet on names that only point at secrets, and on empty values", () => {
+    expect(ids((s) => {
+      s.resource.kubernetes_config_map.pgbouncer_config.data.secret_name = "goauthentik";
+      s.resource.kubernetes_config_map.pgbouncer_config.data.token_ttl = "3600";
+      s.resource.kubernetes_config_map.pgbouncer_config.data.password = "";
+    })).toEqual([]);
+  });
+  it("reports a Vault value in a ConfigMap or plain env as a warning, not an error", () => {
+    const r = runGuards(guardContext(base)).findings.filter((f) => f.id === "AK010");
+    expect(r.map((f) => f.severity)).toEqual(["warning", "warning"]);
   });
 });
