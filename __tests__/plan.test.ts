@@ -1,7 +1,7 @@
 /** judgePlan over `terraform show -json` plans: a recorded real plan, and the edge cases it must get right. */
 import * as fs from "fs";
 import * as path from "path";
-import { judgePlan, formatVerdict } from "../lib/plan";
+import { judgePlan, formatVerdict } from "../engine/plan";
 import { literalTemplate, tfJsonEncode, unescapeTemplate } from "../lib/tf-json";
 import { ROOT } from "./support/synth";
 
@@ -16,25 +16,25 @@ describe("judgePlan", () => {
     expect(formatVerdict(v)[1]).toBe("  update    authentik_provider_proxy.catchall: access_token_validity");
   });
   it("a plan of moves only is no change (terraform's -detailed-exitcode would say 2)", () => {
-    const v = judgePlan({ resource_changes: [rc("kubernetes_service.pgbouncer", ["no-op"], {}, {}, { previous_address: "module.authentik.kubernetes_service.pgbouncer" })] });
+    const v = judgePlan({ format_version: "1.2", resource_changes: [rc("kubernetes_service.pgbouncer", ["no-op"], {}, {}, { previous_address: "module.authentik.kubernetes_service.pgbouncer" })] });
     expect(v).toMatchObject({ noChanges: true, changes: [], moves: [{ from: "module.authentik.kubernetes_service.pgbouncer", to: "kubernetes_service.pgbouncer" }] });
     expect(formatVerdict(v)[0]).toMatch(/^No changes/);
   });
   it("classifies create, delete and replace, and ignores data reads", () => {
-    const v = judgePlan({ resource_changes: [rc("a.x", ["create"]), rc("b.y", ["delete"]), rc("c.z", ["delete", "create"]), { ...rc("d.w", ["read"]), mode: "data" }] });
+    const v = judgePlan({ format_version: "1.2", resource_changes: [rc("a.x", ["create"]), rc("b.y", ["delete"]), rc("c.z", ["delete", "create"]), { ...rc("d.w", ["read"]), mode: "data" }] });
     expect(v.changes.map((c) => `${c.kind} ${c.address}`)).toEqual(["create a.x", "delete b.y", "replace c.z"]);
   });
   it("reports a values text that parses to the same values as its own kind, with the helm upgrade warning", () => {
-    const v = judgePlan({ resource_changes: [rc("helm_release.authentik", ["update"], { values: ["a: 1\n"] }, { values: ["# note\na: 1\n"] })] });
+    const v = judgePlan({ format_version: "1.2", resource_changes: [rc("helm_release.authentik", ["update"], { values: ["a: 1\n"] }, { values: ["# note\na: 1\n"] })] });
     expect(v.changes[0]).toMatchObject({ kind: "helm-values-text", attributes: ["values[0]"] });
     expect(v.changes[0].note).toMatch(/helm upgrade.*reverts out-of-band changes/);
-    const real = judgePlan({ resource_changes: [rc("helm_release.authentik", ["update"], { values: ["a: 1\n"] }, { values: ["a: 2\n"] })] });
+    const real = judgePlan({ format_version: "1.2", resource_changes: [rc("helm_release.authentik", ["update"], { values: ["a: 1\n"] }, { values: ["a: 2\n"] })] });
     expect(real.changes[0].kind).toBe("update");
   });
   it("names a sensitivity-only change", () => {
     const c = rc("kubernetes_config_map.x", ["update"], { data: { k: "v" } }, { data: { k: "v" } });
     c.change.after_sensitive = { data: { k: true } };
-    expect(judgePlan({ resource_changes: [c] }).changes[0].attributes).toEqual(["data (sensitivity)"]);
+    expect(judgePlan({ format_version: "1.2", resource_changes: [c] }).changes[0].attributes).toEqual(["data (sensitivity)"]);
   });
 });
 

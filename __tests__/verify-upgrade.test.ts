@@ -8,8 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
 import { DeepPartial, StackConfig, loadConfig } from "../config";
-import { judgePlan, formatVerdict } from "../lib/plan";
-import { verifyUpgrade, StepResult } from "../lib/verify";
+import { judgePlan, formatVerdict } from "../engine/plan";
+import { verifyUpgrade, StepResult } from "../engine/verify";
 import { ROOT } from "./support/synth";
 
 const REC = path.join(ROOT, "__tests__", "fixtures", "recorded");

@@ -1,13 +1,23 @@
 /** `authentik-stack alerts [--format yaml|json]`: the rule file derived from the stack config. */
 import { buildAlertGroups, renderRuleFile } from "../alerts/rules";
 import { loadConfig, readOverrides } from "../config";
-import { EXIT, UsageError, parseArgs } from "./output";
+import { EXIT } from "./exit-codes";
+import { CommandSpec } from "./framework";
 
-export function runAlerts(argv: string[], out: (s: string) => void): number {
-  const args = parseArgs(argv, ["json"], ["format"]);
-  const format = args.flags.get("format")?.[0] ?? (args.flags.has("json") ? "json" : "yaml");
-  if (format !== "yaml" && format !== "json") throw new UsageError(`--format ${format}: allowed yaml or json`);
-  const groups = buildAlertGroups(loadConfig(readOverrides()));
-  out(format === "json" ? JSON.stringify({ groups }, null, 2) : renderRuleFile(groups).trimEnd());
-  return EXIT.ok;
-}
+export const command: CommandSpec = {
+  name: "alerts",
+  summary: "print the Prometheus rule file derived from the stack config",
+  description: "Prints the alerting rules (groups \"Authentik Outpost\" and \"Authentik Availability\") the stack also\npublishes as the Terraform output alerting_rules_yaml.",
+  options: {
+    format: { type: "string", value: "FORMAT", choices: ["yaml", "json"], help: "output format (default yaml)" },
+    json: { type: "boolean", help: "same as --format json" },
+  },
+  exitCodes: { 0: "printed", 1: "(not used)" },
+  env: [["AUTHENTIK_STACK_CONFIG", "config override file"]],
+  run(ctx) {
+    const format = ctx.str("format") ?? (ctx.json ? "json" : "yaml");
+    const groups = buildAlertGroups(loadConfig(readOverrides()));
+    ctx.out(format === "json" ? JSON.stringify({ groups }, null, 2) : renderRuleFile(groups).trimEnd());
+    return EXIT.ok;
+  },
+};

@@ -1,5 +1,5 @@
 /**
- * `authentik-stack check [--json] [--ack ID=reason]... [path/to/cdk.tf.json]`: runs every guard over a
+ * `authentik-stack check [--json] [--ack ID=reason]... [cdk.tf.json]`: runs every guard over a
  * synthesized stack. Exit 0: no errors (warnings printed); 1: errors; 2: unusable input.
  */
 import * as fs from "fs";
@@ -11,71 +11,74 @@ import { ttlReport } from "../guards/ttls";
 import { StackJson } from "../guards/types";
 import { packageRoot } from "../config/paths";
 import { loadConfig, readOverrides } from "../config";
-import { EXIT, UsageError, parseArgs } from "./output";
+import { InputError } from "../lib/errors";
+import { parseJsonObject } from "../lib/json-input";
+import { EXIT } from "./exit-codes";
+import { CommandSpec, UsageError } from "./framework";
 
-export const CHECK_USAGE = `usage: authentik-stack check [--json] [--ack ID=reason]... [cdk.tf.json]
-  Runs the guards over a synthesized stack (default cdktf.out/stacks/<stackName>/cdk.tf.json).
-  --ack ID=reason   acknowledge warnings of guard ID (errors can't be acknowledged); the repo's
-                    known warnings are acknowledged in guard-acknowledgements.json
-  exit 0 no errors, 1 errors, 2 unusable input`;
-
-/** Reads and sanity-checks a synthesized stack; throws UsageError with a one-line reason. */
+/** Reads and sanity-checks a synthesized stack; throws InputError with a one-line reason. */
 export function readStackJson(file: string): StackJson {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; allowed: a readable cdk.tf.json. Fix: run \`npm run synth\` or pass the file's path`);
   }
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
-  }
-  if (!json || typeof json !== "object" || !json.resource?.authentik_outpost) {
-    throw new UsageError(`${file} holds no authentik stack (no authentik_outpost resource); pass the synthesized cdktf.out/stacks/authentik/cdk.tf.json`);
+  const json: any = parseJsonObject(text, file);
+  if (json.resource === null || typeof json.resource !== "object" || Array.isArray(json.resource) || !json.resource.authentik_outpost) {
+    throw new InputError(`${file} holds no authentik stack (no authentik_outpost resource); allowed: the synthesized cdktf.out/stacks/authentik/cdk.tf.json. Fix: pass that file`);
   }
   return json;
 }
 
-export function runCheck(argv: string[], out: (s: string) => void): number {
-  const args = parseArgs(argv, ["json"], ["ack"]);
-  if (args.positional.length > 1) throw new UsageError("check takes one path");
-  const root = packageRoot();
-  const config = loadConfig(readOverrides());
-  const file = args.positional[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", config.stackName, "cdk.tf.json");
-  const stack = readStackJson(file);
-  let acks: Acknowledgement[];
-  try {
-    acks = [...readAcknowledgements(root)];
-  } catch (e) {
-    if (e instanceof AcknowledgementError) throw new UsageError(e.message);
-    throw e;
-  }
-  for (const a of args.flags.get("ack") ?? []) {
-    const m = /^(AK\d{3})=(.*)$/s.exec(a);
-    if (!m) throw new UsageError(`--ack ${JSON.stringify(a)}: expected ID=reason, e.g. --ack "AK010=moving the password in change 42"`);
-    acks.unshift({ id: m[1], reason: m[2] }); // the command line wins over the file
-  }
-  let report;
-  try {
-    report = runGuards({ stack, config, ...loadGuardInputs(root, chartVersionsIn(stack)) }, acks);
-  } catch (e) {
-    if (e instanceof AcknowledgementError) throw new UsageError(e.message);
-    throw e;
-  }
-  const ttls = ttlReport(stack);
-  if (args.flags.has("json")) {
-    out(JSON.stringify({ file, errors: report.errors, warnings: report.warnings, acknowledged: report.acknowledged, findings: report.findings, ttls }, null, 2));
-  } else {
-    for (const g of GUARDS) {
-      const fs_ = report.findings.filter((x) => x.id === g.id);
-      out(`${g.id} ${g.name}: ${fs_.length === 0 ? "ok" : `${fs_.filter((x) => x.severity === "error").length} error(s), ${fs_.filter((x) => x.severity === "warning").length} warning(s)`}`);
-      for (const x of fs_) out(`  ${formatFinding(x).replace(`${x.id} `, "")}`);
+export const command: CommandSpec = {
+  name: "check",
+  summary: "run the guards over a synthesized stack",
+  description: [
+    "Runs every guard (AK001...) over a synthesized stack and prints each guard's findings, then the",
+    "TTLs in days. Warnings can be acknowledged with a reason (--ack, or guard-acknowledgements.json at",
+    "the repository root); acknowledged findings stay in the report. Errors can't be acknowledged.",
+  ].join("\n"),
+  options: {
+    json: { type: "boolean", help: "print the report as JSON (errors, warnings, acknowledged, findings, ttls)" },
+    ack: { type: "string", multiple: true, value: "ID=reason", help: "acknowledge the warnings of guard ID with a written reason" },
+  },
+  positionals: { usage: "[cdk.tf.json]", max: 1, help: ["cdk.tf.json  the synthesized stack (default cdktf.out/stacks/<stackName>/cdk.tf.json)"] },
+  exitCodes: { 0: "no guard errors (warnings are printed; the repo's known warnings are acknowledged in guard-acknowledgements.json)", 1: "guard errors (one line each: expected, actual, the fix)", 2: "usage error or unusable input (unreadable file, not a stack, bad --ack, bad acknowledgements file)" },
+  env: [["AUTHENTIK_STACK_CONFIG", "config override file (for the default path's stack name)"]],
+  examples: ["authentik-stack check", 'authentik-stack check --json --ack "AK010=moving the DB password out in change 42"'],
+  run(ctx) {
+    const root = packageRoot();
+    const config = loadConfig(readOverrides());
+    const file = ctx.positionals[0] ?? path.join(process.cwd(), "cdktf.out", "stacks", config.stackName, "cdk.tf.json");
+    const stack = readStackJson(file);
+    const acks: Acknowledgement[] = [];
+    for (const a of ctx.strs("ack")) {
+      const m = /^(AK\d{3})=(.*\S.*)$/s.exec(a);
+      if (!m) throw new UsageError(`--ack ${JSON.stringify(a)}: expected ID=reason; allowed: a guard id (AK001...) and a non-empty reason. Fix: --ack "AK010=moving the password in change 42"`);
+      acks.unshift({ id: m[1], reason: m[2] }); // the command line wins over the file
     }
-    for (const t of ttls) out(`TTL ${t.address}.${t.attribute} = ${t.value}${t.days !== undefined ? ` (${t.days} days)` : ` (invalid: ${t.error})`}`);
-    out(`${report.errors} error(s), ${report.warnings} warning(s), ${report.acknowledged} acknowledged — ${file}`);
-  }
-  return report.errors > 0 ? EXIT.findings : EXIT.ok;
-}
+    let report;
+    try {
+      report = runGuards({ stack, config, ...loadGuardInputs(root, chartVersionsIn(stack)) }, [...acks, ...readAcknowledgements(root)]);
+    } catch (e) {
+      if (e instanceof AcknowledgementError) throw new InputError(e.message);
+      if (e instanceof InputError || (e as Error).name === "ConfigError") throw e;
+      // a guard tripped over a stack of a shape it doesn't know (hand-edited or foreign JSON)
+      throw new InputError(`${file}: the guards could not read this stack (${(e as Error).name}: ${(e as Error).message.split("\n")[0]}); allowed: a stack synthesized by this app. Fix: re-synthesize (npm run synth) and rerun`);
+    }
+    const ttls = ttlReport(stack);
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ file, errors: report.errors, warnings: report.warnings, acknowledged: report.acknowledged, findings: report.findings, ttls }, null, 2));
+    } else {
+      for (const g of GUARDS) {
+        const fs_ = report.findings.filter((x) => x.id === g.id);
+        ctx.out(`${g.id} ${g.name}: ${fs_.length === 0 ? "ok" : `${fs_.filter((x) => x.severity === "error").length} error(s), ${fs_.filter((x) => x.severity === "warning").length} warning(s)`}`);
+        for (const x of fs_) ctx.out(`  ${formatFinding(x).replace(`${x.id} `, "")}`);
+      }
+      for (const t of ttls) ctx.out(`TTL ${t.address}.${t.attribute} = ${t.value}${t.days !== undefined ? ` (${t.days} days)` : ` (invalid: ${t.error})`}`);
+      ctx.out(`${report.errors} error(s), ${report.warnings} warning(s), ${report.acknowledged} acknowledged — ${file}`);
+    }
+    return report.errors > 0 ? EXIT.findings : EXIT.ok;
+  },
+};

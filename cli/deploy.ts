@@ -4,32 +4,19 @@
  * engine/deploy.ts.
  */
 import * as readline from "readline";
-import { ConfigError, loadConfig, readOverrides } from "../config";
-import { formatVerdict, TerraformError } from "../lib/plan";
+import { loadConfig, readOverrides } from "../config";
+import { formatVerdict, TerraformError } from "../engine/plan";
+import { preflight } from "../engine/plan-to-zero";
+import { EnvironmentError, InputError } from "../lib/errors";
 import { formatTable } from "./verify-upgrade";
-import { preflight } from "./plan-to-zero";
 import { Acknowledgement } from "../guards/registry";
 import { checkAllowDestroy, checkPolicyAcknowledgements, formatPolicyFinding, parseReasoned, PolicyAcknowledgement, PolicyInputError, PolicyReport } from "../policy";
 import { deploy, DeployResult, DeploySummary } from "../engine/deploy";
-import { UsageError, parseArgs, progress } from "./output";
+import { EXIT } from "./exit-codes";
+import { CommandContext, CommandSpec, UsageError } from "./framework";
 
-/** Exit codes (LAYOUT.md): 0 ok, 1 refused/findings/verify failed/declined, 2 usage, 3 could not run. */
-export const DEPLOY_EXIT = { ok: 0, findings: 1, usage: 2, couldNotRun: 3 } as const;
-
-export const DEPLOY_USAGE = `usage: authentik-stack deploy [--stack authentik] [--auto-approve] [--dry-run] [--json]
-                             [--allow-destroy ADDRESS=reason]... [--ack ID=reason]...
-  Runs the guards, synthesizes, plans (the plan file is private and removed after), judges the plan with
-  the plan policy (PL001-PL006), shows what changes per resource (moves and imports apart), asks for
-  confirmation, applies exactly the plan it showed, then runs verify-upgrade.
-  --auto-approve                  apply without asking (required when stdin is not a terminal)
-  --dry-run                       stop after the policy; nothing is applied
-  --json                          one JSON report on stdout (progress stays on stderr)
-  --allow-destroy ADDRESS=reason  let the plan destroy or replace this stateful object (PL001)
-  --ack ID=reason                 acknowledge a guard warning (AK...) or a policy finding (PL002, PL004)
-  exit 0 applied and verified (or no changes, or a dry run the policy passed); 1 refused by guards or
-  policy, declined, or verify-upgrade failed; 2 usage or unusable input (incl. no terminal and no
-  --auto-approve); 3 could not run (terraform, backend, Vault, cluster)
-  Use it instead of \`cdktf deploy\` for every change to the live stack (README, Deploying).`;
+/** Exit codes (cli/exit-codes.ts): 0 ok, 1 refused/findings/verify failed/declined, 2 usage, 3 could not run. */
+export const DEPLOY_EXIT = { ok: EXIT.ok, findings: EXIT.findings, usage: EXIT.usage, couldNotRun: EXIT.cannotRun } as const;
 
 function splitAcks(values: readonly string[]): { guard: Acknowledgement[]; policy: PolicyAcknowledgement[] } {
   const guard: Acknowledgement[] = [];
@@ -91,22 +78,21 @@ function textReport(r: DeployResult): string[] {
   return lines;
 }
 
-export async function runDeploy(argv: string[], out: (s: string) => void): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) return out(DEPLOY_USAGE), DEPLOY_EXIT.ok;
-  const args = parseArgs(argv, ["json", "auto-approve", "dry-run"], ["stack", "allow-destroy", "ack"]);
-  if (args.positional.length) throw new UsageError(`deploy takes no positional arguments (got ${JSON.stringify(args.positional[0])})`);
-  const json = args.flags.has("json");
-  const autoApprove = args.flags.has("auto-approve");
-  const dryRun = args.flags.has("dry-run");
+async function runDeploy(ctx: CommandContext): Promise<number> {
+  const out = ctx.out;
+  const progress = ctx.progress;
+  const autoApprove = ctx.flag("auto-approve");
+  const dryRun = ctx.flag("dry-run");
   const overrides = readOverrides();
   const config = loadConfig(overrides);
-  const stackName = args.flags.get("stack")?.[0] ?? config.stackName;
+  const stackName = ctx.str("stack") ?? config.stackName;
   if (stackName !== config.stackName) throw new UsageError(`--stack ${stackName}: this app has one stack, '${config.stackName}'`);
+  const json = ctx.json;
   let acks, allowDestroy;
   try {
-    acks = splitAcks(args.flags.get("ack") ?? []);
+    acks = splitAcks(ctx.strs("ack"));
     checkPolicyAcknowledgements(acks.policy);
-    allowDestroy = new Map((args.flags.get("allow-destroy") ?? []).map((v) => Object.values(parseReasoned("allow-destroy", v)) as [string, string]));
+    allowDestroy = new Map(ctx.strs("allow-destroy").map((v) => Object.values(parseReasoned("allow-destroy", v)) as [string, string]));
     checkAllowDestroy(allowDestroy);
   } catch (e) {
     if (e instanceof PolicyInputError) throw new UsageError(e.message);
@@ -115,13 +101,8 @@ export async function runDeploy(argv: string[], out: (s: string) => void): Promi
   if (!dryRun && !autoApprove && !process.stdin.isTTY) {
     throw new UsageError("no terminal to confirm on (stdin is not a TTY); run it from a terminal, or with --auto-approve after reviewing `deploy --dry-run`");
   }
-  const fail = (code: number, reason: string) => {
-    if (json) out(JSON.stringify({ result: "error", reason }));
-    else process.stderr.write(`deploy: ${reason}\n`);
-    return code;
-  };
   const why = preflight(process.env);
-  if (why) return fail(DEPLOY_EXIT.couldNotRun, why);
+  if (why) throw new EnvironmentError(why);
   let result: DeployResult;
   try {
     result = await deploy({
@@ -139,11 +120,43 @@ export async function runDeploy(argv: string[], out: (s: string) => void): Promi
       },
     });
   } catch (e) {
-    if (e instanceof TerraformError) return fail(DEPLOY_EXIT.couldNotRun, `${e.message}${e.step === "apply" ? " (the apply may have changed part of the stack: run deploy --dry-run to see what remains)" : ""}`);
-    if (e instanceof ConfigError || e instanceof UsageError) throw e;
-    return fail(DEPLOY_EXIT.couldNotRun, (e as Error).message.split("\n").slice(0, 2).join(" "));
+    if (e instanceof TerraformError) throw new EnvironmentError(`${e.message}${e.step === "apply" ? " (the apply may have changed part of the stack: run deploy --dry-run to see what remains)" : ""}`);
+    if ((e as Error).name === "ConfigError" || e instanceof InputError || e instanceof EnvironmentError) throw e;
+    throw new EnvironmentError((e as Error).message.split("\n").slice(0, 2).join(" "));
   }
   if (json) out(JSON.stringify({ result: result.outcome, ...result }, null, 2));
   else textReport(result).forEach((l) => out(l));
   return result.outcome === "applied" || result.outcome === "no-changes" || result.outcome === "dry-run" ? DEPLOY_EXIT.ok : DEPLOY_EXIT.findings;
 }
+
+export const command: CommandSpec = {
+  name: "deploy",
+  summary: "guards, synth, plan, plan policy, confirm, apply that plan, verify-upgrade",
+  description: [
+    "Runs the guards, synthesizes, plans (the plan file is private and removed after), judges the plan with",
+    "the plan policy (PL001-PL006), shows what changes per resource (moves and imports apart), asks for",
+    "confirmation, applies exactly the plan it showed, then runs verify-upgrade.",
+    "Use it instead of `cdktf deploy` for every change to the live stack (README, Deploying).",
+  ].join("\n"),
+  options: {
+    stack: { type: "string", value: "NAME", help: "the stack (default: the config's stackName, authentik)" },
+    "auto-approve": { type: "boolean", help: "apply without asking (required when stdin is not a terminal)" },
+    "dry-run": { type: "boolean", help: "stop after the policy; nothing is applied" },
+    json: { type: "boolean", help: "one JSON report on stdout (progress stays on stderr)" },
+    "allow-destroy": { type: "string", multiple: true, value: "ADDRESS=reason", help: "let the plan destroy or replace this stateful object (PL001)" },
+    ack: { type: "string", multiple: true, value: "ID=reason", help: "acknowledge a guard warning (AK...) or a policy finding (PL002, PL004)" },
+  },
+  exitCodes: {
+    0: "applied and verified (or no changes, or a dry run the policy passed)",
+    1: "refused by guards or policy, declined, or verify-upgrade failed",
+    2: "usage or unusable input (incl. no terminal and no --auto-approve)",
+    3: "could not run (terraform, backend, Vault, cluster)",
+  },
+  env: [
+    ["PG_CONN_STR", "the pg backend's connection string (required)"],
+    ["VAULT_TOKEN", "Vault token (or ~/.vault-token from `vault login`)"],
+    ["AUTHENTIK_STACK_CONFIG", "config override file"],
+  ],
+  examples: ["authentik-stack deploy --dry-run", 'authentik-stack deploy --allow-destroy "kubernetes_secret.tls=rotating the certificate, ticket 42"'],
+  run: runDeploy,
+};

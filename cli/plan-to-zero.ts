@@ -1,53 +1,49 @@
 /**
- * `authentik-stack plan-to-zero [--stack authentik] [--json]`: synthesize, then terraform init + plan +
- * show -json against the configured backend, and report every change. Exit 0 no changes; 2 changes;
- * 1 anything that keeps it from planning (with a one-line reason).
+ * `authentik-stack plan-to-zero [--stack authentik] [--var-file F]... [--json]`: synthesize, terraform
+ * init + plan + show -json against the configured backend, and report every change.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildApp } from "../app";
-import { loadConfig, readOverrides } from "../config";
-import { formatVerdict, planStack, TerraformError } from "../lib/plan";
-import { UsageError, parseArgs, progress } from "./output";
+import { formatVerdict } from "../engine/plan";
+import { synthAndPlan } from "../engine/plan-to-zero";
+import { EXIT } from "./exit-codes";
+import { CommandSpec } from "./framework";
 
-/** Why planning can't start, or undefined when it can. */
-export function preflight(env: NodeJS.ProcessEnv, home = os.homedir()): string | undefined {
-  if (!env.PG_CONN_STR) return "PG_CONN_STR is not set: the pg backend reads the state's connection string from it (export PG_CONN_STR=postgres://...)";
-  if (!env.VAULT_TOKEN && !fs.existsSync(path.join(home, ".vault-token"))) return "not logged in to Vault (no VAULT_TOKEN and no ~/.vault-token): run `vault login` first";
-  return undefined;
-}
-
-export async function runPlanToZero(argv: string[], out: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, ["json"], ["stack", "var-file"]);
-  const stackName = args.flags.get("stack")?.[0] ?? loadConfig(readOverrides()).stackName;
-  const json = args.flags.has("json");
-  const fail = (reason: string) => {
-    if (json) out(JSON.stringify({ result: "error", reason }));
-    else process.stderr.write(`plan-to-zero: ${reason}\n`);
-    return 1;
-  };
-  const why = preflight(process.env);
-  if (why) return fail(why);
-  progress("synthesizing");
-  let stackDir: string;
-  try {
-    const { app, stack } = buildApp("cdktf.out");
-    if (stack.node.id !== stackName) throw new UsageError(`--stack ${stackName}: this app has one stack, '${stack.node.id}'`);
-    app.synth();
-    stackDir = path.resolve("cdktf.out", "stacks", stackName);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    return fail(`synth failed: ${(e as Error).message.split("\n").slice(0, 3).join(" ")}`);
-  }
-  const varFiles = (args.flags.get("var-file") ?? []).map((f) => `-var-file=${path.resolve(f)}`);
-  try {
-    const { verdict } = await planStack({ dir: stackDir, planArgs: varFiles, onProgress: progress });
-    if (json) out(JSON.stringify({ result: verdict.noChanges ? "no-changes" : "changes", ...verdict }, null, 2));
-    else formatVerdict(verdict).forEach((l) => out(l));
-    return verdict.noChanges ? 0 : 2;
-  } catch (e) {
-    if (e instanceof TerraformError) return fail(e.message);
-    throw e;
-  }
-}
+export const command: CommandSpec = {
+  name: "plan-to-zero",
+  summary: "synthesize, terraform init + plan, and report every change (none expected)",
+  description: [
+    "Synthesizes the stack, runs terraform init, plan -out (to a private 0600 file, removed afterwards)",
+    "and show -json against the configured backend, and judges resource_changes[].change.actions: every",
+    "create, update (with the attributes that differ), delete and replace is listed; moves and output",
+    "changes are listed apart. A plan it can't read (empty, malformed, wrong shape) is an error, never",
+    "\"No changes\". Values are never printed. Each terraform step has a deadline; progress every 10 s.",
+  ].join("\n"),
+  options: {
+    stack: { type: "string", value: "NAME", help: "the stack to plan (default: the config's stackName, authentik)" },
+    "var-file": { type: "string", multiple: true, value: "FILE", help: "pass -var-file=FILE to terraform plan" },
+    json: { type: "boolean", help: "print the verdict as JSON (result, changes, moves, outputChanges)" },
+  },
+  exitCodes: {
+    0: "no changes (moves and output changes alone are not changes)",
+    1: "changes planned (each listed with its action)",
+    2: "usage error or unusable input (bad flag, bad config, the stack does not synthesize)",
+    3: "could not plan (PG_CONN_STR unset, not logged in to Vault, terraform missing or failed, deadline, unreadable plan)",
+  },
+  env: [
+    ["PG_CONN_STR", "the pg backend's connection string (required)"],
+    ["VAULT_TOKEN", "Vault token (or ~/.vault-token from `vault login`)"],
+    ["TERRAFORM_BINARY_NAME", "terraform binary (default terraform)"],
+    ["AUTHENTIK_STACK_CONFIG", "config override file"],
+  ],
+  examples: ["authentik-stack plan-to-zero", "authentik-stack plan-to-zero --json --var-file prod.tfvars"],
+  async run(ctx) {
+    const { verdict } = await synthAndPlan({
+      stackName: ctx.str("stack"),
+      planArgs: ctx.strs("var-file").map((f) => `-var-file=${path.resolve(f)}`),
+      onProgress: ctx.progress,
+    });
+    if (ctx.json) ctx.out(JSON.stringify({ result: verdict.noChanges ? "no-changes" : "changes", ...verdict }, null, 2));
+    else formatVerdict(verdict).forEach((l) => ctx.out(l));
+    return verdict.noChanges ? EXIT.ok : EXIT.findings;
+  },
+};

@@ -1,14 +1,11 @@
 /**
- * `authentik-stack verify-upgrade [--step N]... [--context CTX] [--json]`: the upgrade validation
- * checklist. Exit 0 only when every step that ran passed; 1 otherwise; 2 usage.
+ * `authentik-stack verify-upgrade [--step N]... [--context CTX] [--json]`: the upgrade validation checklist.
  */
-import * as path from "path";
 import { loadConfig, readOverrides } from "../config";
-import { verifyUpgrade, StepResult } from "../lib/verify";
-import { formatVerdict, planStack } from "../lib/plan";
-import { buildApp } from "../app";
-import { preflight } from "./plan-to-zero";
-import { UsageError, parseArgs, progress } from "./output";
+import { verifyUpgrade, StepResult, STEP_TITLES } from "../engine/verify";
+import { formatVerdict } from "../engine/plan";
+import { EXIT } from "./exit-codes";
+import { CommandSpec } from "./framework";
 
 export function formatTable(results: readonly StepResult[]): string[] {
   const lines = ["step  verdict  check / evidence"];
@@ -26,28 +23,42 @@ export function formatTable(results: readonly StepResult[]): string[] {
   return lines;
 }
 
-/** Step 7 through the plan-to-zero command's own code path. */
-async function planToZeroChanges(): Promise<string[]> {
-  const why = preflight(process.env);
-  if (why) throw new Error(why);
-  progress("step 7: synthesizing and planning (can take minutes)");
-  const { app, stack } = buildApp("cdktf.out");
-  app.synth();
-  const { verdict } = await planStack({ dir: path.resolve("cdktf.out", "stacks", stack.node.id), onProgress: progress });
-  return verdict.noChanges ? [] : formatVerdict(verdict).slice(1).map((l) => l.trim());
-}
-
-export async function runVerifyUpgrade(argv: string[], out: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, ["json"], ["step", "context"]);
-  const steps = (args.flags.get("step") ?? []).map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1 || n > 7) throw new UsageError(`--step ${s}: allowed 1 to 7`);
-    return n;
-  });
-  const config = loadConfig(readOverrides());
-  progress(`verify-upgrade: running step(s) ${steps.length ? steps.join(", ") : "1-7"}`);
-  const results = await verifyUpgrade({ config, steps, context: args.flags.get("context")?.[0], planToZero: planToZeroChanges });
-  if (args.flags.has("json")) out(JSON.stringify({ passed: results.every((r) => r.verdict === "PASS" || r.verdict === "SKIP"), results }, null, 2));
-  else formatTable(results).forEach((l) => out(l));
-  return results.every((r) => r.verdict === "PASS" || r.verdict === "SKIP") ? 0 : 1;
-}
+export const command: CommandSpec = {
+  name: "verify-upgrade",
+  summary: "run the seven-step upgrade checklist against the cluster",
+  description: [
+    "Runs the checklist after chart bumps, provider bumps or outpost pod recreation and prints, per step,",
+    "the verdict (PASS/FAIL/ERROR/SKIP), what was seen, what to do, and the command to rerun by hand.",
+    "Every kubectl call and HTTP probe has a deadline (config verify.commandTimeoutSeconds).",
+    "Steps:",
+    ...Object.entries(STEP_TITLES).map(([n, t]) => `  ${n}  ${t}`),
+  ].join("\n"),
+  options: {
+    step: { type: "string", multiple: true, value: "N", choices: ["1", "2", "3", "4", "5", "6", "7"], help: "run only step N (default: all seven)" },
+    context: { type: "string", value: "CTX", help: "kubectl context (default: the current context)" },
+    json: { type: "boolean", help: "print {passed, results[]} as JSON" },
+  },
+  exitCodes: { 0: "every step that ran passed", 1: "a step failed or could not run (ERROR): see its line" },
+  env: [
+    ["KUBECTL", "kubectl binary (default kubectl)"],
+    ["AUTHENTIK_STACK_CONFIG", "config override file"],
+    ["PG_CONN_STR, VAULT_TOKEN", "for step 7 (plan-to-zero)"],
+  ],
+  examples: ["authentik-stack verify-upgrade", "authentik-stack verify-upgrade --step 1 --step 2 --context home"],
+  async run(ctx) {
+    const steps = ctx.strs("step").map(Number);
+    const config = loadConfig(readOverrides());
+    ctx.progress(`verify-upgrade: running step(s) ${steps.length ? steps.join(", ") : "1-7"}`);
+    const planToZero = async () => {
+      ctx.progress("step 7: synthesizing and planning (can take minutes)");
+      const { synthAndPlan } = await import("../engine/plan-to-zero");
+      const { verdict } = await synthAndPlan({ onProgress: ctx.progress });
+      return verdict.noChanges ? [] : formatVerdict(verdict).slice(1).map((l) => l.trim());
+    };
+    const results = await verifyUpgrade({ config, steps, context: ctx.str("context"), planToZero });
+    const passed = results.every((r) => r.verdict === "PASS" || r.verdict === "SKIP");
+    if (ctx.json) ctx.out(JSON.stringify({ passed, results }, null, 2));
+    else formatTable(results).forEach((l) => ctx.out(l));
+    return passed ? EXIT.ok : EXIT.findings;
+  },
+};

@@ -53,7 +53,7 @@ describe("authentik-stack check", () => {
   it("exits 2 with a one-line reason on unusable input", () => {
     for (const [file, reason] of [
       [path.join(tmp, "missing.json"), "cannot read"],
-      [write("text.json", "not json {"), "is not JSON"],
+      [write("text.json", "not json {"), "not JSON"],
       [write("other.json", { resource: { null_resource: {} } }), "holds no authentik stack"],
     ]) {
       const r = cli(["check", file]);
@@ -86,15 +86,21 @@ describe("authentik-stack alerts", () => {
 });
 
 describe("authentik-stack plan-to-zero", () => {
-  it("exits 1 with one line when PG_CONN_STR is missing", () => {
+  it("exits 3 (could not run) with one line when PG_CONN_STR is missing", () => {
     const r = cli(["plan-to-zero"], { PG_CONN_STR: "", VAULT_TOKEN: "x" });
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("PG_CONN_STR is not set");
+    expect(r.code).toBe(3);
+    expect(r.err.trim().split("\n")).toEqual([expect.stringMatching(/^authentik-stack plan-to-zero: PG_CONN_STR is not set: .* Fix: export PG_CONN_STR=/)]);
   });
-  it("exits 1 when not logged in to Vault", () => {
+  it("exits 3 when not logged in to Vault, the error as JSON under --json", () => {
     const r = cli(["plan-to-zero", "--json"], { PG_CONN_STR: "postgres://example.org/x", VAULT_TOKEN: "", HOME: tmp });
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toEqual({ result: "error", reason: expect.stringContaining("vault login") });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out)).toEqual({ result: "error", kind: "environment", exitCode: 3, message: expect.stringContaining("vault login") });
+    expect(r.err).toBe("");
+  });
+  it("a typo in a flag is a usage error (2), never read as changes (1)", () => {
+    const r = cli(["plan-to-zero", "--stak", "authentik"], { PG_CONN_STR: "postgres://example.org/x", VAULT_TOKEN: "x" });
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe("authentik-stack plan-to-zero: unknown option '--stak'; allowed: --stack NAME, --var-file FILE, --json, --help. Fix: did you mean --stack? see authentik-stack plan-to-zero --help");
   });
 });
 

@@ -27,7 +27,7 @@ describe("authentik-stack deploy, before anything runs", () => {
       const r = cli([h]);
       expect(r.code).toBe(0);
       expect(r.out).toContain("--allow-destroy ADDRESS=reason");
-      expect(r.out).toMatch(/exit 0 applied and verified.*\n.*\n.*3 could not run/);
+      expect(r.out).toMatch(/exit codes:\n  0  applied and verified.*\n  1 .*\n  2 .*\n  3  could not run/);
     }
   });
   it("without a terminal and without --auto-approve it refuses with exit 2, saying what to do", () => {
@@ -43,8 +43,8 @@ describe("authentik-stack deploy, before anything runs", () => {
     [["--allow-destroy", "helm release=a reason long enough"], /not a resource address/],
     [["--allow-destroy", "helm_release.authentik"], /--allow-destroy helm_release.authentik: a written reason is required/],
     [["--stack", "other", "--dry-run"], /--stack other: this app has one stack, 'authentik'/],
-    [["--dry-run", "extra"], /no positional arguments/],
-    [["--force"], /unknown option --force/],
+    [["--dry-run", "extra"], /unexpected argument 'extra'; deploy takes options only/],
+    [["--force"], /unknown option '--force'/],
   ])("bad input %j exits 2 with one line", (args, msg) => {
     const r = cli(args as string[]);
     expect(r.code).toBe(2);
@@ -54,9 +54,9 @@ describe("authentik-stack deploy, before anything runs", () => {
   it("without PG_CONN_STR or a Vault login it can't run: exit 3, one line naming what to set", () => {
     const noPg = cli(["--dry-run"], { VAULT_TOKEN: "t" });
     expect(noPg.code).toBe(3);
-    expect(noPg.err).toMatch(/^deploy: PG_CONN_STR is not set/);
+    expect(noPg.err).toMatch(/^authentik-stack deploy: PG_CONN_STR is not set/);
     const noVault = cli(["--dry-run", "--json"], { PG_CONN_STR: "postgres://x" });
     expect(noVault.code).toBe(3);
-    expect(JSON.parse(noVault.out)).toEqual({ result: "error", reason: expect.stringContaining("not logged in to Vault") });
+    expect(JSON.parse(noVault.out)).toEqual({ result: "error", kind: "environment", exitCode: 3, message: expect.stringContaining("not logged in to Vault") });
   });
 });

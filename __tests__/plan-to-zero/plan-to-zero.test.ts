@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { planStack, formatVerdict } from "../../lib/plan";
+import { planStack, formatVerdict } from "../../engine/plan";
 import { ROOT, synthJson, clone } from "../support/synth";
 import { OfflineWorld, prepareWorkdir, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
 

@@ -1,14 +1,15 @@
 /**
- * The seed's seven-step upgrade validation checklist as code. Every expectation is derived from the
+ * The verify engine (no argument parsing, no output): the seed's seven-step upgrade validation checklist as code. Every expectation is derived from the
  * stack config (names, replicas, ports, labels, TTL); every cluster read is a kubectl command an
  * operator can rerun by hand, and its JSON is parsed, never its columns. A step that cannot run is
  * ERROR, never PASS.
  */
-import { spawn } from "child_process";
 import * as http from "http";
-import * as https from "https";
 import { LABEL_KEYS, SERVER_POD_LABELS, StackConfig, deriveNames } from "../config";
-import { durationSeconds } from "./duration";
+import { durationSeconds } from "../lib/duration";
+import { MAX_JSON_DEPTH, jsonDepth } from "../lib/json-input";
+import { ExecError, run } from "../io/exec";
+import { HttpError, request } from "../io/http";
 
 export type Verdict = "PASS" | "FAIL" | "ERROR" | "SKIP";
 
@@ -56,41 +57,41 @@ function kubectlRunner(o: VerifyOptions): Kubectl {
   const timeoutMs = o.config.verify.commandTimeoutSeconds * 1000;
   const full = (args: string[]) => (o.context ? ["--context", o.context, ...args] : args);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const run = ((args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(bin, full(args), { env });
-      let out = "";
-      let err = "";
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new StepError(`kubectl timed out after ${o.config.verify.commandTimeoutSeconds}s`, "Check the cluster is reachable (kubectl cluster-info) and retry."));
-      }, timeoutMs);
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (err += d));
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(
-          (e as NodeJS.ErrnoException).code === "ENOENT"
-            ? new StepError(`kubectl not found ('${bin}')`, "Install kubectl or point $KUBECTL at it.")
-            : new StepError(e.message, "Check kubectl."),
-        );
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(out);
-        else reject(new StepError(`kubectl exited ${code}: ${(err || out).trim().split("\n")[0] ?? ""}`, "Check the kube context (--context) and your access to the namespace."));
-      });
-    })) as Kubectl;
-  run.render = (args) => [bin, ...full(args)].map(quote).join(" ");
-  return run;
+  const exec = (async (args: string[]) => {
+    let r;
+    try {
+      r = await run(bin, full(args), { env, timeoutMs, label: "kubectl" });
+    } catch (e) {
+      if (!(e instanceof ExecError)) throw e;
+      if (e.reason === "not-found") throw new StepError(`kubectl not found ('${bin}')`, "Install kubectl or point $KUBECTL at it.");
+      if (e.reason === "timeout") throw new StepError(`kubectl timed out after ${o.config.verify.commandTimeoutSeconds}s (it and its children were stopped)`, "Check the cluster is reachable (kubectl cluster-info) and retry.");
+      throw new StepError(e.message, "Check kubectl.");
+    }
+    if (r.code === 0) return r.stdout;
+    throw new StepError(`kubectl exited ${r.code ?? r.signal}: ${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}`, "Check the kube context (--context) and your access to the namespace.");
+  }) as Kubectl;
+  exec.render = (args) => [bin, ...full(args)].map(quote).join(" ");
+  return exec;
 }
 
-function parseJson(text: string, what: string): any {
+/** kubectl's JSON as an object; anything else (garbage, an array, too deep) is a StepError (verdict ERROR). */
+function parseJson(text: string, what: string): Record<string, any> {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new StepError(`${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`, "Rerun the command by hand and look at its output.");
+  let v: unknown;
   try {
-    return JSON.parse(text);
+    v = JSON.parse(text);
   } catch {
     throw new StepError(`${what} is not JSON`, "Rerun the command by hand and look at its output.");
   }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new StepError(`${what}: expected a JSON object, got ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`, "Rerun the command by hand and look at its output.");
+  return v as Record<string, any>;
+}
+
+/** A list field of kubectl JSON: absent → [], anything but an array of objects → StepError. */
+function objects(v: unknown, what: string): Record<string, any>[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => x !== null && typeof x === "object" && !Array.isArray(x))) throw new StepError(`${what}: expected a list of objects`, "Rerun the command by hand and look at its output.");
+  return v;
 }
 
 /** Python for `ak shell -c`: prints one JSON line {"count": N, "max_expires": ISO-8601 or null}. */
@@ -101,17 +102,10 @@ export const SESSION_QUERY =
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
-/** One GET without following redirects. */
-export function probe(url: string, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const lib = url.startsWith("https:") ? https : http;
-    const req = lib.get(url, { headers: { "User-Agent": BROWSER_UA }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers });
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
-    req.on("error", reject);
-  });
+/** One GET without following redirects, within an overall deadline (io/http). */
+export async function probe(url: string, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  const r = await request(url, { timeoutMs, headers: { "User-Agent": BROWSER_UA }, readBody: false });
+  return { status: r.status, headers: r.headers };
 }
 
 export const STEP_TITLES: Record<number, string> = {
@@ -142,10 +136,10 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
   const checks: Record<number, () => Promise<{ verdict: Verdict; evidence: string; todo?: string }>> = {
     1: async () => {
       const ep = parseJson(await kubectl(cmds[1][0]), "endpoints");
-      const subsets: any[] = ep.subsets ?? [];
-      const ips = subsets.flatMap((s) => (s.addresses ?? []).map((a: any) => a.ip));
-      const notReady = subsets.flatMap((s) => (s.notReadyAddresses ?? []).map((a: any) => a.ip));
-      const seenPorts = new Set(subsets.flatMap((s) => (s.ports ?? []).map((p: any) => p.port)));
+      const subsets = objects(ep.subsets, "endpoints .subsets");
+      const ips = subsets.flatMap((s) => objects(s.addresses, "endpoints .subsets[].addresses").map((a) => String(a.ip)));
+      const notReady = subsets.flatMap((s) => objects(s.notReadyAddresses, "endpoints .subsets[].notReadyAddresses").map((a) => String(a.ip)));
+      const seenPorts = new Set(subsets.flatMap((s) => objects(s.ports, "endpoints .subsets[].ports").map((p) => p.port)));
       const missing = ports.filter((p) => !seenPorts.has(p));
       const evidence = `${ips.length} ready address(es) [${ips.join(", ")}]${notReady.length ? `, ${notReady.length} not ready` : ""}; ports ${[...seenPorts].join(", ") || "none"}`;
       if (ips.length === 0) return { verdict: "FAIL", evidence, todo: `No ready endpoints: Traefik forward-auth falls back to Basic Auth ("Emergency Access"). Check the selector (step 2) and the outpost pods: kubectl -n ${ns} get pods -l ${LABEL_KEYS.outpostName}=${n.outpostSlug}` };
@@ -155,7 +149,11 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
     },
     2: async () => {
       const s = parseJson(await kubectl(cmds[2][0]), "service");
-      const sel: Record<string, string> = s.spec?.selector ?? {};
+      const rawSel: unknown = s.spec?.selector ?? {};
+      if (rawSel === null || typeof rawSel !== "object" || Array.isArray(rawSel) || !Object.values(rawSel).every((v) => typeof v === "string")) {
+        throw new StepError("service .spec.selector: expected an object of label=value strings", "Rerun the command by hand and look at its output.");
+      }
+      const sel = rawSel as Record<string, string>;
       const evidence = `selector ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(", ") || "(none)"}`;
       if (sel[LABEL_KEYS.name] === SERVER_POD_LABELS[LABEL_KEYS.name]) return { verdict: "FAIL", evidence, todo: "The controller's embedded-outpost selector (server pods) is back: the kubernetes_json_patches.service patch was unset or not applied. Run `npx authentik-stack check`, re-apply the stack, and watch goauthentik's internal/outpost/controllers/k8s/service.py for an upstream fix." };
       const wrong = Object.entries(n.outpostPodLabels).filter(([k, v]) => sel[k] !== v);
@@ -194,10 +192,15 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
     5: async () => {
       const out = (await kubectl(cmds[5][0])).trim().split("\n").filter(Boolean).pop() ?? "";
       const j = parseJson(out, "ak shell output");
+      if ((j.count !== undefined && j.count !== null && typeof j.count !== "number") || (j.max_expires != null && typeof j.max_expires !== "string")) {
+        throw new StepError("ak shell output: expected {\"count\": number, \"max_expires\": ISO-8601 string or null}", "Rerun the command by hand and look at its output.");
+      }
       const ttlDays = durationSeconds(c.catchAll.accessTokenValidity) / 86400;
       if (!j.count || !j.max_expires) return { verdict: "FAIL", evidence: `${j.count ?? 0} proxy session row(s)`, todo: "No PostgreSQL proxy sessions: the outpost is not using the PostgreSQL backend (step 3), or no traffic reached it yet." };
       const now = (o.now ?? (() => new Date()))();
-      const aheadDays = (Date.parse(j.max_expires) - now.getTime()) / 86400000;
+      const expires = Date.parse(j.max_expires);
+      if (Number.isNaN(expires)) throw new StepError(`ak shell output: max_expires ${JSON.stringify(String(j.max_expires).slice(0, 40))} is not an ISO-8601 time`, "Rerun the command by hand and look at its output.");
+      const aheadDays = (expires - now.getTime()) / 86400000;
       const tolDays = c.verify.sessionExpiryToleranceHours / 24;
       const evidence = `${j.count} row(s); newest expires ${j.max_expires}, ${aheadDays.toFixed(2)} days from now; expected ~${ttlDays} days (${c.catchAll.accessTokenValidity}) ± ${c.verify.sessionExpiryToleranceHours}h`;
       if (Math.abs(aheadDays - ttlDays) <= tolDays) return { verdict: "PASS", evidence };
@@ -209,7 +212,8 @@ export async function verifyUpgrade(o: VerifyOptions): Promise<StepResult[]> {
       try {
         r = await probe(url, c.verify.commandTimeoutSeconds * 1000);
       } catch (e) {
-        throw new StepError(`GET ${url}: ${(e as Error).message}`, "Check DNS and network reachability of the protected URL.");
+        if (!(e instanceof HttpError)) throw e;
+        throw new StepError(e.message, "Check DNS and network reachability of the protected URL.");
       }
       const loc = String(r.headers.location ?? "");
       let host = "";
