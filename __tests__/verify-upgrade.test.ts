@@ -163,3 +163,24 @@ describe("verify-upgrade", () => {
     expect(argv).toHaveLength(2);
   });
 });
+
+describe("verify-upgrade on wrongly shaped kubectl output", () => {
+  const cases: Array<[string, number, string, unknown, RegExp]> = [
+    ["endpoints as an array", 1, "endpoints", [], /endpoints: expected a JSON object, got an array/],
+    ["endpoints as null", 1, "endpoints", "null", /endpoints: expected a JSON object, got null/],
+    ["subsets not a list", 1, "endpoints", { subsets: "x" }, /endpoints \.subsets: expected a list of objects/],
+    ["addresses not a list", 1, "endpoints", { subsets: [{ addresses: 5 }] }, /\.addresses: expected a list of objects/],
+    ["garbage instead of JSON", 2, "service", "<html>502 Bad Gateway</html>", /service is not JSON/],
+    ["a selector that is a list", 2, "service", { spec: { selector: ["a"] } }, /\.spec\.selector: expected an object of label=value strings/],
+    ["very deep JSON", 2, "service", "[".repeat(100000) + "]".repeat(100000), /nested deeper than 200 levels/],
+    ["session count not a number", 5, "sessions", '{"count": "many", "max_expires": null}\n', /expected \{"count": number/],
+    ["session output a list", 5, "sessions", "[1, 2]\n", /expected a JSON object, got an array/],
+    ["an expiry that is no time", 5, "sessions", '{"count": 3, "max_expires": "soon"}\n', /max_expires "soon" is not an ISO-8601 time/],
+  ];
+  it.each(cases)("%s: step %i is ERROR with a one-line reason, no crash", async (_name, stepNo, key, answer, msg) => {
+    const { step } = await run({ ...healthy(), [key]: answer }, { steps: [stepNo] });
+    expect(step(stepNo).verdict).toBe("ERROR");
+    expect(step(stepNo).evidence).toMatch(msg);
+    expect(step(stepNo).evidence).not.toContain("\n");
+  });
+});

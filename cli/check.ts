@@ -12,7 +12,7 @@ import { StackJson } from "../guards/types";
 import { packageRoot } from "../config/paths";
 import { loadConfig, readOverrides } from "../config";
 import { InputError } from "../lib/errors";
-import { parseJsonObject } from "../lib/json-input";
+import { describeJson, parseJsonObject, parseJsonText } from "../lib/json-input";
 import { EXIT } from "./exit-codes";
 import { CommandSpec, UsageError } from "./framework";
 
@@ -28,7 +28,47 @@ export function readStackJson(file: string): StackJson {
   if (json.resource === null || typeof json.resource !== "object" || Array.isArray(json.resource) || !json.resource.authentik_outpost) {
     throw new InputError(`${file} holds no authentik stack (no authentik_outpost resource); allowed: the synthesized cdktf.out/stacks/authentik/cdk.tf.json. Fix: pass that file`);
   }
+  assertOutpostShapes(json, file);
   return json;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The outpost records' config is JSON inside a string: its shape is checked here so that a hand-edited or
+ * foreign stack gets one line naming the field, not a crash inside a guard. (A config that is not JSON at
+ * all is left to the guards, which report it as an error finding.)
+ */
+function assertOutpostShapes(stack: Record<string, any>, file: string): void {
+  const outposts = stack.resource.authentik_outpost;
+  if (!isObj(outposts)) throw new InputError(`${file}: resource.authentik_outpost is ${describeJson(outposts)}; allowed: an object of outpost records. Fix: re-synthesize (npm run synth)`);
+  for (const [name, rec] of Object.entries(outposts)) {
+    const at = `${file}: authentik_outpost.${name}`;
+    if (!isObj(rec)) throw new InputError(`${at} is ${describeJson(rec)}; allowed: a resource object. Fix: re-synthesize (npm run synth)`);
+    if (rec.name !== undefined && typeof rec.name !== "string") throw new InputError(`${at}.name is ${describeJson(rec.name)}; allowed: a string. Fix: re-synthesize (npm run synth)`);
+    if (typeof rec.config !== "string") continue;
+    let cfg: unknown;
+    try {
+      cfg = parseJsonText(rec.config, `${at}.config`);
+    } catch (e) {
+      if (/nested \d+ levels/.test((e as Error).message)) throw e;
+      continue; // not JSON: the guards report it
+    }
+    const fix = "Fix: the config is jsonencode() of an object with kubernetes_json_patches {deployment: [ops], service: [ops]}; re-synthesize (npm run synth)";
+    if (!isObj(cfg)) throw new InputError(`${at}.config is ${describeJson(cfg)}; allowed: a JSON object. ${fix}`);
+    const patches = cfg.kubernetes_json_patches;
+    if (patches === undefined || patches === null) continue;
+    if (!isObj(patches)) throw new InputError(`${at}.config.kubernetes_json_patches is ${describeJson(patches)}; allowed: an object {deployment, service}. ${fix}`);
+    for (const [kind, ops] of Object.entries(patches)) {
+      if (ops === null || ops === undefined) continue;
+      if (!Array.isArray(ops)) throw new InputError(`${at}.config.kubernetes_json_patches.${kind} is ${describeJson(ops)}; allowed: a list of RFC 6902 operations. ${fix}`);
+      ops.forEach((op, i) => {
+        if (!isObj(op) || typeof op.op !== "string" || typeof op.path !== "string") {
+          throw new InputError(`${at}.config.kubernetes_json_patches.${kind}[${i}] is ${describeJson(op)}${isObj(op) ? " without a string op and path" : ""}; allowed: an RFC 6902 operation {op, path, value?}. ${fix}`);
+        }
+      });
+    }
+  }
 }
 
 export const command: CommandSpec = {

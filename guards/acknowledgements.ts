@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { MAX_JSON_DEPTH, jsonDepth } from "../lib/json-input";
 
 /** An operator's acknowledgement of a warning: the guard id, optionally narrowed to an attribute, and why. */
 export interface Acknowledgement {
@@ -35,8 +36,11 @@ export function readAcknowledgements(rootDir: string): Acknowledgement[] {
   const file = path.join(rootDir, ACKS_FILE);
   if (!fs.existsSync(file)) return [];
   let json: unknown;
+  const text = fs.readFileSync(file, "utf8");
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw new AcknowledgementError(`${ACKS_FILE}: JSON nested ${depth} levels deep; allowed: a list of {"id", "match"?, "reason"}. Fix: correct the file.`);
   try {
-    json = JSON.parse(fs.readFileSync(file, "utf8"));
+    json = JSON.parse(text);
   } catch (e) {
     throw new AcknowledgementError(`${ACKS_FILE}: not JSON (${(e as Error).message.split("\n")[0]}); allowed: a list of {"id", "match"?, "reason"}. Fix: correct the file.`);
   }

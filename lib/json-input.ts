@@ -57,6 +57,7 @@ export function parseJsonObject(text: string, what: string, maxDepth = MAX_JSON_
 /** "an array", "a string (\"abc\")", "null", ...: how a value is named in messages. */
 export function describeJson(v: unknown): string {
   if (v === null) return "null";
+  if (v === undefined) return "missing";
   if (Array.isArray(v)) return `an array (${v.length} item(s))`;
   if (typeof v === "string") return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)})`;
   if (typeof v === "object") return "an object";

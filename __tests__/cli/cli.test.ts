@@ -115,3 +115,38 @@ describe("authentik-stack verify-upgrade", () => {
     expect(cli(["verify-upgrade", "--step", "9"]).code).toBe(2);
   });
 });
+
+describe("no stack traces: each class of bad input is one line and exit 2", () => {
+  const withOutpostConfig = (name: string, config: unknown) => {
+    const s = clone(synthJson());
+    const rec: any = Object.values(s.resource.authentik_outpost)[0];
+    rec.config = config;
+    return write(name, s);
+  };
+  it.each([
+    ["an outpost config that is a list", withOutpostConfig("cfg-array.json", "[]"), /authentik_outpost\.embedded\.config is an array \(0 item\(s\)\); allowed: a JSON object\. Fix: /],
+    ["patches that are a string", withOutpostConfig("cfg-str.json", JSON.stringify({ kubernetes_json_patches: "x" })), /config\.kubernetes_json_patches is a string \("x"\); allowed: an object \{deployment, service\}/],
+    ["a patch op that is null", withOutpostConfig("cfg-null.json", JSON.stringify({ kubernetes_json_patches: { deployment: [null] } })), /kubernetes_json_patches\.deployment\[0\] is null; allowed: an RFC 6902 operation/],
+    ["a patch without a path", withOutpostConfig("cfg-nopath.json", JSON.stringify({ kubernetes_json_patches: { service: [{ op: "replace" }] } })), /kubernetes_json_patches\.service\[0\] is an object without a string op and path/],
+    ["a very deep outpost config", withOutpostConfig("cfg-deep.json", "[".repeat(50000) + "]".repeat(50000)), /config: JSON nested 50000 levels deep; allowed: at most 200 levels/],
+    ["a very deep cdk.tf.json", write("deep.json", '{"resource": ' + "[".repeat(200000) + "]".repeat(200000) + "}"), /deep\.json: JSON nested 200001 levels deep/],
+    ["an empty file", write("empty.json", ""), /empty\.json: empty; allowed: a JSON document/],
+    ["a JSON list", write("list.json", "[1]"), /list\.json: an array \(1 item\(s\)\) where a JSON object is required/],
+    ["outposts that are a string", write("outposts-str.json", { resource: { authentik_outpost: "x" } }), /resource\.authentik_outpost is a string \("x"\); allowed: an object of outpost records/],
+  ])("%s", (_name, file, msg) => {
+    const r = cli(["check", file as string]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(msg as RegExp);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+  it("the same under --json: one JSON error document on stdout", () => {
+    const r = cli(["check", "--json", write("deep2.json", "[".repeat(1000) + "]".repeat(1000))]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({ result: "error", kind: "input", exitCode: 2, message: expect.stringContaining("nested 1000 levels deep") });
+  });
+  it("an empty --ack reason is refused", () => {
+    expect(cli(["check", "--ack", "AK010=  ", good])).toMatchObject({ code: 2, err: expect.stringContaining("a non-empty reason") });
+  });
+});
