@@ -20,6 +20,10 @@ import { LoginStage } from "./login-stage";
 import { EmbeddedOutpost } from "./embedded-outpost";
 import { AlertRules } from "./alert-rules";
 import { buildAlertGroups } from "../alerts/rules";
+import { IdentityLayer } from "./identity";
+import { DEFAULT_IDENTITY, IdentityConfig, identityProblems } from "../config/identity";
+import { ADOPTION_FILE, parseAdoption } from "../config/adoption";
+import * as fs from "fs";
 
 export interface AuthentikStackProps {
   /** The validated stack config (see config/). @default - required */
@@ -28,6 +32,23 @@ export interface AuthentikStackProps {
   readonly rootDir?: string;
   /** Values already read (tests). @default - read config.release.valuesFile */
   readonly values?: ValuesFile;
+  /** The identity layer (groups, enrollment flow, policies). @default DEFAULT_IDENTITY (the live objects) */
+  readonly identity?: IdentityConfig;
+  /** Live objects to import (address -> id). @default - read the adoption file (AUTHENTIK_STACK_ADOPTION or adoption/identity.json) */
+  readonly imports?: Readonly<Record<string, string>>;
+}
+
+/** The adoption file's imports: AUTHENTIK_STACK_ADOPTION, else the committed file (absent = none). */
+export function readImports(root: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const file = env.AUTHENTIK_STACK_ADOPTION ?? path.join(root, ADOPTION_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" && !env.AUTHENTIK_STACK_ADOPTION) return {};
+    throw new Error(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); allowed: a readable adoption file. Fix: rerun \`npx authentik-stack adopt\` or unset AUTHENTIK_STACK_ADOPTION.`);
+  }
+  return { ...parseAdoption(text, file).imports };
 }
 
 export class AuthentikStack extends TerraformStack {
@@ -36,6 +57,7 @@ export class AuthentikStack extends TerraformStack {
   readonly values: ValuesFile;
   readonly outpost: EmbeddedOutpost;
   readonly alerts: AlertRules;
+  readonly identity: IdentityLayer;
 
   constructor(scope: Construct, props: AuthentikStackProps) {
     super(scope, props.config.stackName);
@@ -134,5 +156,10 @@ export class AuthentikStack extends TerraformStack {
     });
 
     this.alerts = new AlertRules(this, "alerts", { groups: buildAlertGroups(c) });
+
+    const identity = props.identity ?? DEFAULT_IDENTITY;
+    const problems = identityProblems(identity);
+    if (problems.length) throw new Error(problems.join("\n"));
+    this.identity = new IdentityLayer(this, "identity", { identity, imports: props.imports ?? readImports(root) });
   }
 }

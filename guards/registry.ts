@@ -11,6 +11,11 @@ import { alertMatchersGuard } from "./alert-matchers";
 import { chartValuesGuard } from "./chart-values";
 import { ttlGuard } from "./ttls";
 import { secretsHygieneGuard } from "./secrets-hygiene";
+import { reputationBindingGuard } from "./reputation-binding";
+import { enrollmentInvitationGuard } from "./enrollment-invitation";
+import { userWriteGroupGuard } from "./user-write-group";
+import { invitationTargetsGuard } from "./invitation-targets";
+import { superuserGroupsGuard } from "./superuser-groups";
 
 export type { Acknowledgement } from "./acknowledgements";
 export { AcknowledgementError, checkAcknowledgements } from "./acknowledgements";
@@ -26,6 +31,11 @@ export const GUARDS: readonly Guard[] = [
   chartValuesGuard,
   ttlGuard,
   secretsHygieneGuard,
+  reputationBindingGuard,
+  enrollmentInvitationGuard,
+  userWriteGroupGuard,
+  invitationTargetsGuard,
+  superuserGroupsGuard,
 ];
 
 export interface GuardReport {

@@ -9,6 +9,7 @@ import { Finding, Guard, StackJson, finder } from "./types";
 
 const ID = "AK009";
 const f = finder(ID);
+const ZERO = /^\s*[a-z]+=0+(\.0+)?\s*$/;
 
 export interface TtlReport {
   readonly address: string;
@@ -27,6 +28,9 @@ export function ttlReport(stack: StackJson): TtlReport[] {
   return items
     .filter(([, , v]) => v !== undefined)
     .map(([address, attribute, v]) => {
+      // session_duration 0 is authentik's documented "until the browser closes" (its default, e.g. on
+      // the enrollment login stage); a zero cookie lifetime (access_token_validity) stays an error
+      if (attribute === "session_duration" && ZERO.test(String(v))) return { address, attribute, value: String(v), days: 0 };
       const r = parseDuration(String(v));
       return "error" in r ? { address, attribute, value: String(v), error: r.error } : { address, attribute, value: String(v), days: r.seconds / 86400 };
     });

@@ -21,8 +21,14 @@ const outDir = path.join(root, ".gen");
 const PROVIDERS = {
   authentik: {
     schema: "schemas/authentik.json",
-    resources: ["authentik_outpost", "authentik_provider_proxy", "authentik_application", "authentik_stage_user_login"],
-    dataSources: ["authentik_flow"],
+    resources: [
+      "authentik_outpost", "authentik_provider_proxy", "authentik_application", "authentik_stage_user_login",
+      // the identity layer (constructs/identity/)
+      "authentik_group", "authentik_flow", "authentik_flow_stage_binding", "authentik_stage_invitation",
+      "authentik_stage_identification", "authentik_stage_prompt", "authentik_stage_prompt_field",
+      "authentik_stage_user_write", "authentik_policy_expression", "authentik_policy_reputation", "authentik_policy_binding",
+    ],
+    dataSources: ["authentik_flow", "authentik_source"],
   },
   vault: { schema: "schemas/vault.json", resources: [], dataSources: ["vault_kv_secret_v2"] },
   cloudflare: { schema: "schemas/cloudflare.json", resources: ["cloudflare_record"], dataSources: [] },

@@ -46,3 +46,36 @@ export function outpostConfig(stack: StackJson): any {
 export function setOutpostConfig(stack: StackJson, cfg: any): void {
   (stack.resource as any).authentik_outpost.embedded.config = JSON.stringify(cfg);
 }
+
+/** Whether a synthesized block belongs to the identity layer (constructs/identity, path <stack>/identity/...). */
+export function isIdentityBlock(block: any): boolean {
+  return typeof block?.["//"]?.metadata?.path === "string" && /^[^/]+\/identity\//.test(block["//"].metadata.path);
+}
+
+/**
+ * The stack without its identity layer: the deployment the reference (live-stack.yaml, the Terraform
+ * state of today) describes. The identity objects are not in that state; they are adopted through
+ * import blocks, and proven by the identity adoption test against the loopback authentik API.
+ */
+export function withoutIdentity<T extends StackJson>(stack: T): T {
+  const s: any = clone(stack);
+  for (const kind of ["resource", "data"]) {
+    for (const [type, byName] of Object.entries<any>(s[kind] ?? {})) {
+      for (const [name, block] of Object.entries<any>(byName)) if (isIdentityBlock(block)) delete byName[name];
+      if (!Object.keys(byName).length) delete s[kind][type];
+    }
+  }
+  delete s.import;
+  return s;
+}
+
+/** Addresses of the identity layer's resources and data sources in a synthesized stack. */
+export function identityAddresses(stack: StackJson): string[] {
+  const out: string[] = [];
+  for (const kind of ["resource", "data"] as const) {
+    for (const [type, byName] of Object.entries<any>((stack as any)[kind] ?? {})) {
+      for (const [name, block] of Object.entries<any>(byName)) if (isIdentityBlock(block)) out.push(`${kind === "data" ? "data." : ""}${type}.${name}`);
+    }
+  }
+  return out.sort();
+}
