@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { ROOT, identityAddresses, synthJson } from "../support/synth";
-import { loadConfig } from "../../lib/config";
+import { loadConfig } from "../../config/load";
 import { AuthentikStack, readImports } from "../../constructs/authentik-stack";
 import { DEFAULT_IDENTITY, IdentityConfig, identityProblems, isSuperuserGroup, invitationTargetsOf, groupAssignmentExpression } from "../../config/identity";
 import { AdoptionError, formatAdoption, parseAdoption } from "../../config/adoption";
