@@ -18,6 +18,10 @@
  * secrets and are only referenced (data sources, by slug).
  *
  * Imports nothing from the project: the stack, the guards and the invite command all read it.
+ *
+ * Longer than 300 lines because the types, the live values with their provenance, the assignment
+ * expression (shared by the construct and AK014) and the validation belong to one decision each change
+ * has to see whole.
  */
 
 /** One authentik group. */

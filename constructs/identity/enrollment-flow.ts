@@ -18,23 +18,23 @@ import { pinAddress } from "../../lib/state-address";
 type Enrollment = IdentityConfig["enrollment"];
 
 export interface EnrollmentFlowProps {
-  /** The flow's own attributes (slug, name, title, designation and the authentik defaults). */
+  /** The flow's own attributes (slug, name, title, designation and the authentik defaults). @default - required */
   readonly flow: Enrollment["flow"];
-  /** The five stages' attributes. */
+  /** The five stages' attributes. @default - required */
   readonly stages: Enrollment["stages"];
-  /** One binding per stage: resource name, order and evaluation settings. */
+  /** One binding per stage: resource name, order and evaluation settings. @default - required */
   readonly bindings: Enrollment["bindings"];
-  /** Id of the group the user write stage creates users in (a group of this stack). */
+  /** Id of the group the user write stage creates users in (a group of this stack). @default - required */
   readonly userWriteGroupId: string;
-  /** Ids of the social login sources the identification stage shows (data-source lookups). */
+  /** Ids of the social login sources the identification stage shows (data-source lookups). @default - required */
   readonly sourceIds: readonly string[];
-  /** Id of the passkey flow the identification stage links (data-source lookup). */
+  /** Id of the passkey flow the identification stage links (data-source lookup). @default - required */
   readonly passwordlessFlowId: string;
 }
 
 export class EnrollmentFlow extends Construct {
   readonly flow: Flow;
-  /** The stage bindings, by stage. */
+  /** The stage bindings, by stage. @default - required */
   readonly bindings: Readonly<Record<EnrollmentStageName, FlowStageBinding>>;
 
   constructor(scope: Construct, id: string, props: EnrollmentFlowProps) {

@@ -8,18 +8,18 @@ import { pinAddress } from "../../lib/state-address";
 
 /** One group as the construct needs it. */
 export interface GroupProps {
-  /** Resource name: the address is `authentik_group.<key>`. */
+  /** Resource name: the address is `authentik_group.<key>`. @default - required */
   readonly key: string;
-  /** Group name in authentik. */
+  /** Group name in authentik. @default - required */
   readonly name: string;
   /** Parent group's name (one of the other groups). @default - a top-level group */
   readonly parent?: string;
-  /** Members are superusers. */
+  /** Members are superusers. @default - required */
   readonly isSuperuser: boolean;
 }
 
 export interface IdentityGroupsProps {
-  /** The groups, in any order; parents must be among them. */
+  /** The groups, in any order; parents must be among them. @default - required */
   readonly groups: readonly GroupProps[];
 }
 

@@ -14,7 +14,7 @@ import { EnrollmentFlow } from "./enrollment-flow";
 import { BruteForcePolicy, GroupAssignmentPolicy } from "./policies";
 
 export interface IdentityLayerProps {
-  /** The validated identity config (config/identity.ts). */
+  /** The validated identity config (config/identity.ts). @default - required */
   readonly identity: IdentityConfig;
   /** Live objects to import: Terraform address -> import id (the adoption file). @default - none */
   readonly imports?: Readonly<Record<string, string>>;
@@ -23,7 +23,7 @@ export interface IdentityLayerProps {
 export class IdentityLayer extends Construct {
   readonly groups: IdentityGroups;
   readonly enrollment: EnrollmentFlow;
-  /** Every resource of the layer, by Terraform address. */
+  /** Every resource of the layer, by Terraform address. @default - required */
   readonly resources: ReadonlyMap<string, TerraformResource>;
 
   constructor(scope: Construct, id: string, props: IdentityLayerProps) {

@@ -12,11 +12,11 @@ import { IdentityConfig, groupAssignmentExpression } from "../../config/identity
 import { pinAddress } from "../../lib/state-address";
 
 export interface GroupAssignmentPolicyProps {
-  /** Names, binding order and evaluation settings. */
+  /** Names, binding order and evaluation settings. @default - required */
   readonly policy: IdentityConfig["groupAssignmentPolicy"];
-  /** Groups an invitation's fixed_data.group may name (written into the expression). */
+  /** Groups an invitation's fixed_data.group may name (written into the expression). @default - required */
   readonly targetGroups: readonly string[];
-  /** Id of the flow-stage binding the policy is bound to (never a flow). */
+  /** Id of the flow-stage binding the policy is bound to (never a flow). @default - required */
   readonly stageBindingId: string;
 }
 
@@ -47,7 +47,7 @@ export class GroupAssignmentPolicy extends Construct {
 }
 
 export interface BruteForcePolicyProps {
-  /** Name, checks and threshold. */
+  /** Name, checks and threshold. @default - required */
   readonly policy: IdentityConfig["bruteForcePolicy"];
 }
 
