@@ -50,6 +50,9 @@ export const MODEL_DEFAULTS: Record<string, Record<string, unknown>> = {
     geoip_binding: "no_binding",
     terminate_other_sessions: false,
     remember_me_offset: "seconds=0",
+    // remember_device is newer than the model source readable here; "days=30" is the goauthentik
+    // provider's default for it (v2026.2.1), which for every other field of this stage equals the model's
+    remember_device: "days=30",
   },
   // authentik/flows/models.py Flow (policy_engine_mode from PolicyBindingModel: "any")
   Flow: {

@@ -9,6 +9,12 @@
   reference-state.py state LIVE_STACK_YAML OUT_DIR PLAN_JSON SCHEMAS_JSON
       From `terraform show -json` of a create plan of reference.tf.json (real providers fill in their
       defaults), writes OUT_DIR/terraform.tfstate with every resource at its reference address.
+  reference-state.py authentik-seed LIVE_STACK_YAML OUT_DIR
+      Writes OUT_DIR/authentik-seed.json: the live goauthentik objects of live-stack.yaml as the
+      authentik API holds them (collection path -> objects, API field names, the ids the live objects
+      have), for the loopback authentik API (authentik-api/); and OUT_DIR/authentik-imports.json
+      ([{"to": address, "id": import id}]): the real goauthentik provider then imports them, so the
+      reference state of these resources is what the provider reads, not what this script writes.
 
 Why this is not circular: nothing here reads the CDKTF code or its output. The only shared input is
 the values file's text, which the reference describes semantically (the live text is the operator's).
@@ -172,13 +178,7 @@ def cmd_state(ref_file, out, plan_file, schemas_file):
     plan = json.load(open(plan_file))
     schemas = json.load(open(schemas_file))["provider_schemas"]
     addresses = json.load(open(f"{out}/addresses.json"))
-    outpost_uuid = [n for n in ref["resources"] if n["address"] == "authentik_outpost.embedded"][0]["notes"][0].split("UUID is ")[1].split(" ")[0]
-    ids = {  # the ids the objects have in the cluster / in authentik
-        "authentik_provider_proxy.catchall": "5",
-        "authentik_application.catchall": "domain-wide-catch-all",
-        "authentik_stage_user_login.default_login": str(uuid.uuid5(uuid.NAMESPACE_URL, "default-authentication-login")),
-        "authentik_outpost.embedded": outpost_uuid,
-    }
+    ids = {k: str(v) for k, v in reference_ids(ref).items()}  # the ids the objects have in the cluster / in authentik
     resources = []
     for rc in plan["resource_changes"]:
         if rc["mode"] != "managed":
@@ -211,10 +211,85 @@ def cmd_state(ref_file, out, plan_file, schemas_file):
     json.dump(state, open(f"{out}/terraform.tfstate", "w"), indent=1)
 
 
+# The goauthentik provider's attribute -> API field names where they differ (terraform-provider-authentik
+# v2026.2.1, pkg/provider/resource_*.go: the *SchemaToModel functions), and the collection each resource
+# type lives in (its Create call).
+AUTHENTIK_RESOURCES = {
+    "authentik_provider_proxy": ("/providers/proxy/", {"basic_auth_username_attribute": "basic_auth_user_attribute"}),
+    "authentik_application": ("/core/applications/", {"protocol_provider": "provider"}),
+    "authentik_stage_user_login": ("/stages/user_login/", {}),
+    "authentik_outpost": ("/outposts/instances/", {"protocol_providers": "providers"}),
+}
+# Designations of the flows the stack looks up (authentik's default blueprints name them by slug).
+FLOW_DESIGNATION = {"authorization": "authorization", "invalidation": "invalidation"}
+REF = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([a-z0-9_]+)\.id\}$")
+
+
+def reference_ids(ref):
+    """The ids the live goauthentik objects have (the same ones `state` uses)."""
+    outpost_uuid = [n for n in ref["resources"] if n["address"] == "authentik_outpost.embedded"][0]["notes"][0].split("UUID is ")[1].split(" ")[0]
+    return {
+        "authentik_provider_proxy.catchall": 5,
+        "authentik_application.catchall": "domain-wide-catch-all",
+        "authentik_stage_user_login.default_login": str(uuid.uuid5(uuid.NAMESPACE_URL, "default-authentication-login")),
+        "authentik_outpost.embedded": outpost_uuid,
+    }
+
+
+def cmd_authentik_seed(ref_file, out):
+    ref = yaml.safe_load(open(ref_file))
+    ids = reference_ids(ref)
+    objects = {"/flows/instances/": [], "/outposts/service_connections/kubernetes/": []}
+    flow_ids = {}
+    for d in ref["data_sources"]:
+        _, typ, name, _ = split_address(d["address"][len("data."):])
+        if typ != "authentik_flow":
+            continue
+        slug = d["values"]["slug"]
+        designation = next(v for k, v in FLOW_DESIGNATION.items() if k in slug)
+        flow_ids[f"data.{typ}.{name}"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"flow/{slug}"))
+        objects["/flows/instances/"].append({"pk": flow_ids[f"data.{typ}.{name}"], "name": slug, "slug": slug, "title": slug, "designation": designation})
+
+    def value(v):
+        m = REF.match(v) if isinstance(v, str) else None
+        if not m:
+            return v
+        addr = f"{'data.' if m.group(1) else ''}{m.group(2)}.{m.group(3)}"
+        return flow_ids[addr] if addr in flow_ids else ids[addr]
+
+    imports = []
+    for r in ref["resources"]:
+        mod, typ, name, _ = split_address(r["address"])
+        if mod or typ not in AUTHENTIK_RESOURCES:
+            continue
+        col, renames = AUTHENTIK_RESOURCES[typ]
+        obj = {}
+        for k, v in r["values"].items():
+            v = [value(x) for x in v] if isinstance(v, list) else value(v)
+            obj[renames.get(k, k)] = v
+        if typ == "authentik_outpost":
+            obj["config"] = r["config"]
+            notes = " ".join(r.get("notes", []))
+            managed = re.search(r"Outpost\.managed is (\S+?),", notes)
+            if managed:
+                obj["managed"] = managed.group(1)
+            sc = obj.get("service_connection")
+            if sc:
+                objects["/outposts/service_connections/kubernetes/"].append({"pk": sc, "name": "Local Kubernetes Cluster", "local": True})
+        key = "slug" if typ == "authentik_application" else "pk"
+        obj[key] = ids[r["address"]]
+        objects.setdefault(col, []).append(obj)
+        imports.append({"to": r["address"], "id": str(ids[r["address"]])})
+    json.dump({"objects": objects}, open(f"{out}/authentik-seed.json", "w"), indent=1)
+    json.dump(imports, open(f"{out}/authentik-imports.json", "w"), indent=1)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "config":
         cmd_config(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == "state":
         cmd_state(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "authentik-seed":
+        cmd_authentik_seed(*sys.argv[2:])
     else:
         sys.exit(__doc__)
