@@ -2,15 +2,18 @@
  * The request engine of the loopback authentik API, independent of HTTP: given a method, a path below
  * /api/v3, the query, the body and the Authorization header, it answers what authentik 2026.2 answers.
  * Generic CRUD over every collection of the OpenAPI description (spec.ts), DRF validation (validate.ts),
- * responses built to the response schemas; the few behaviours beyond CRUD live in semantics.ts.
+ * responses built to the response schemas (render.ts), listing (list.ts); the few behaviours beyond CRUD
+ * live in semantics.ts.
  */
 import { randomBytes, randomUUID } from "crypto";
 import { EventEmitter } from "events";
-import { ActionRoute, Collection, OpenApiDoc, RouteTable, Schema, buildRoutes, loadSpec, refName, resolveSchema } from "./spec";
+import { ActionRoute, Collection, OpenApiDoc, RouteTable, Schema, buildRoutes, loadSpec, resolveSchema } from "./spec";
 import { validateObject } from "./validate";
 import { Change, Rec, Store } from "./store";
-import { COMPONENTS, MODEL_DEFAULTS, UNIQUE_FIELDS } from "./model-defaults";
-import { ACTIONS, COMPUTED, SemanticContext, validateSemantics } from "./semantics";
+import { MODEL_DEFAULTS, UNIQUE_FIELDS } from "./model-defaults";
+import { ACTIONS, SemanticContext, validateSemantics } from "./semantics";
+import { listCollection } from "./list";
+import { project, render } from "./render";
 
 export interface ApiResponse {
   status: number;
@@ -26,9 +29,6 @@ export interface CoreOptions {
   namespace?: string;
   doc?: OpenApiDoc;
 }
-
-/** authentik's REST_FRAMEWORK PAGE_SIZE */
-export const PAGE_SIZE = 100;
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly body: unknown) {
@@ -109,7 +109,7 @@ export class AuthentikApiCore extends EventEmitter {
       if (p === c.path) {
         const refused = this.authenticate(authorization, false);
         if (refused) return refused;
-        if (method === "GET") return this.list(c, query);
+        if (method === "GET") return listCollection(this, c, query);
         if (method === "POST" && c.ops.has("create")) return this.create(c, body, baseUrl);
         return notAllowed(method);
       }
@@ -163,102 +163,6 @@ export class AuthentikApiCore extends EventEmitter {
       if (rec) return { col: c, rec };
     }
     return undefined;
-  }
-
-  // ------------------------------------------------------------------ list
-
-  private list(c: Collection, q: URLSearchParams): ApiResponse {
-    let items: Array<{ col: Collection; rec: Rec }> = this.members(c).flatMap((m) => this.store.all(m.path).map((rec) => ({ col: m, rec })));
-    const declared = new Set(c.listParams.map((x) => x.name));
-    for (const key of new Set(q.keys())) {
-      if (["page", "page_size", "ordering", "search", "format"].includes(key) || !declared.has(key)) continue; // django-filter ignores undeclared params
-      const values = q.getAll(key);
-      items = items.filter(({ col, rec }) => this.matches(col, rec, key, values));
-    }
-    const search = q.get("search");
-    if (search) {
-      const s = search.toLowerCase();
-      items = items.filter(({ col, rec }) => Object.values(this.render(c, rec, col)).some((v) => typeof v === "string" && v.toLowerCase().includes(s)));
-    }
-    const ordering = q.get("ordering");
-    if (ordering) {
-      const keys = ordering.split(",").map((k) => k.trim()).filter(Boolean);
-      items.sort((a, b) => {
-        for (const k of keys) {
-          const desc = k.startsWith("-");
-          const f = desc ? k.slice(1) : k;
-          const x = a.rec[f] as any;
-          const y = b.rec[f] as any;
-          if (x === y) continue;
-          const cmp = x === undefined || x === null ? -1 : y === undefined || y === null ? 1 : x < y ? -1 : 1;
-          return desc ? -cmp : cmp;
-        }
-        return 0;
-      });
-    }
-    const pageSize = Math.max(1, parseInt(q.get("page_size") ?? "", 10) || PAGE_SIZE);
-    const count = items.length;
-    const totalPages = Math.max(1, Math.ceil(count / pageSize));
-    const page = parseInt(q.get("page") ?? "1", 10);
-    if (!(page >= 1 && page <= totalPages)) return { status: 404, body: { detail: "Invalid page." } };
-    const slice = items.slice((page - 1) * pageSize, page * pageSize);
-    return {
-      status: 200,
-      body: {
-        pagination: {
-          next: page < totalPages ? page + 1 : 0,
-          previous: page > 1 ? page - 1 : 0,
-          count,
-          current: page,
-          total_pages: totalPages,
-          start_index: count === 0 ? 0 : (page - 1) * pageSize + 1,
-          end_index: count === 0 ? 0 : (page - 1) * pageSize + slice.length,
-        },
-        results: slice.map(({ col, rec }) => this.render(c, rec, col)),
-        autocomplete: {},
-      },
-    };
-  }
-
-  /** django-filter semantics for `field`, `field__lookup`, `relation__field__lookup`, `x_by_y`. */
-  private matches(col: Collection, rec: Rec, key: string, values: string[]): boolean {
-    const LOOKUPS = ["iexact", "icontains", "isnull", "in", "exact", "startswith", "gt", "gte", "lt", "lte"];
-    const parts = key.split("__");
-    const lookup = LOOKUPS.includes(parts[parts.length - 1]) ? parts.pop()! : "exact";
-    const by = /^(.+)_by_(.+)$/.exec(parts[0]);
-    let candidates: unknown[];
-    if (parts.length === 1 && by && !(parts[0] in rec)) {
-      const field = by[1] === "members" ? "users" : by[1];
-      const related = ([] as unknown[]).concat(this.fieldValue(col, rec, field) ?? []);
-      candidates = related.map((pk) => (by[2] === "pk" ? pk : this.findAnywhere(pk)?.rec[by[2]]));
-      return values.some((v) => candidates.some((x) => String(x) === v));
-    }
-    let cur: unknown[] = [this.fieldValue(col, rec, parts[0])];
-    for (const seg of parts.slice(1)) cur = cur.flatMap((v) => ([] as unknown[]).concat(v ?? []).map((pk) => this.findAnywhere(pk)?.rec[seg]));
-    candidates = cur.flatMap((v) => (Array.isArray(v) ? v : [v]));
-    const str = (x: unknown) => (typeof x === "boolean" ? (x ? "true" : "false") : x === null || x === undefined ? "" : String(x));
-    const norm = (v: string) => (v === "True" ? "true" : v === "False" ? "false" : v);
-    switch (lookup) {
-      case "isnull":
-        return values.every((v) => (norm(v) === "true") === candidates.every((x) => x === null || x === undefined));
-      case "iexact":
-        return values.some((v) => candidates.some((x) => str(x).toLowerCase() === v.toLowerCase()));
-      case "icontains":
-        return values.some((v) => candidates.some((x) => str(x).toLowerCase().includes(v.toLowerCase())));
-      case "startswith":
-        return values.some((v) => candidates.some((x) => str(x).startsWith(v)));
-      case "in":
-        return values.flatMap((v) => v.split(",")).some((v) => candidates.some((x) => str(x) === v));
-      default:
-        return values.some((v) => candidates.some((x) => str(x) === norm(v) || str(x).toLowerCase() === norm(v).toLowerCase() && typeof x === "boolean"));
-    }
-  }
-
-  /** A field as the API shows it (stored, or computed such as a user's groups). */
-  private fieldValue(col: Collection, rec: Rec, field: string): unknown {
-    if (field in rec) return rec[field];
-    const computed = COMPUTED[col.schema]?.[field] ?? COMPUTED["*"]?.[field];
-    return computed ? computed(this, col, rec) : undefined;
   }
 
   // ------------------------------------------------------------------ create / update / delete
@@ -331,6 +235,16 @@ export class AuthentikApiCore extends EventEmitter {
     this.emit("change", change);
   }
 
+  /** The object as the API returns it through `view` (its own collection or an "all" view). */
+  render(view: Collection, rec: Rec, own: Collection = view, depth = 0): Record<string, unknown> {
+    return render(this, view, rec, own, depth);
+  }
+
+  /** Keeps the properties of schema `name`, filling required ones it lacks with their empty value. */
+  project(name: string, full: Record<string, unknown>, depth: number): Record<string, unknown> {
+    return project(this, name, full, depth);
+  }
+
   // ------------------------------------------------------------------ seeding
 
   /**
@@ -370,82 +284,6 @@ export class AuthentikApiCore extends EventEmitter {
     return n;
   }
 
-  // ------------------------------------------------------------------ rendering
-
-  /**
-   * The object as the API returns it through `view` (its own collection or an "all" view): every property
-   * of the view's response schema, write-only ones left out, read-only ones computed.
-   */
-  render(view: Collection, rec: Rec, own: Collection = view, depth = 0): Record<string, unknown> {
-    const full = this.renderSchema(own.schema, own, rec, depth);
-    if (view.schema === own.schema) return full;
-    return this.project(view.schema, full, depth);
-  }
-
-  private renderSchema(schemaName: string, col: Collection, rec: Rec, depth: number): Record<string, unknown> {
-    const s = this.schema(schemaName);
-    const out: Record<string, unknown> = {};
-    for (const [name, raw] of Object.entries<Schema>(s.properties ?? {})) {
-      const prop = resolveSchema(this.doc, raw);
-      if (prop.writeOnly) continue;
-      const computed = COMPUTED[schemaName]?.[name] ?? COMPUTED["*"]?.[name];
-      if (computed) out[name] = computed(this, col, rec, depth);
-      else if (name in rec) out[name] = structuredClone(rec[name]);
-      else if (prop.readOnly && name.endsWith("_obj")) out[name] = this.relation(rec[name.slice(0, -4)], raw, depth);
-      else if (name === "component") out[name] = COMPONENTS[schemaName] ?? "";
-      else out[name] = this.empty(raw, depth);
-    }
-    return out;
-  }
-
-  /** `x_obj`: the related object(s) whose pk(s) `x` holds, shaped to the property's schema. */
-  private relation(pks: unknown, raw: Schema, depth: number): unknown {
-    const prop = resolveSchema(this.doc, raw);
-    const target = prop.type === "array" ? prop.items?.$ref : raw.$ref ?? raw.allOf?.[0]?.$ref;
-    const render = (pk: unknown) => {
-      if (!target || depth > 2) return undefined;
-      const hit = this.findAnywhere(pk, refName(target));
-      return hit ? this.project(refName(target), this.renderSchema(hit.col.schema, hit.col, hit.rec, depth + 1), depth + 1) : undefined;
-    };
-    if (prop.type === "array") return ([] as unknown[]).concat(pks ?? []).map(render).filter((x) => x !== undefined);
-    const one = render(pks);
-    return one ?? (prop.nullable ? null : this.empty(raw, depth));
-  }
-
-  /** Keeps the properties of schema `name`, filling required ones it lacks with their empty value. */
-  project(name: string, full: Record<string, unknown>, depth: number): Record<string, unknown> {
-    const s = this.schema(name);
-    const out: Record<string, unknown> = {};
-    for (const [k, raw] of Object.entries<Schema>(s.properties ?? {})) {
-      if (resolveSchema(this.doc, raw).writeOnly) continue;
-      if (k in full) out[k] = full[k];
-      else out[k] = this.empty(raw, depth);
-    }
-    return out;
-  }
-
-  /** The empty value of a schema: null when nullable, [] / {} / "" / 0 / false, required sub-properties filled. */
-  empty(raw: Schema, depth = 0): unknown {
-    const s = resolveSchema(this.doc, raw);
-    if (s.nullable) return null;
-    if (Array.isArray(s.enum)) return s.enum[0];
-    switch (s.type) {
-      case "array":
-        return [];
-      case "string":
-        return "";
-      case "integer":
-      case "number":
-        return 0;
-      case "boolean":
-        return false;
-      default:
-        if (s.properties && depth < 4) {
-          return Object.fromEntries((s.required ?? []).map((k: string) => [k, this.empty(s.properties[k], depth + 1)]));
-        }
-        return {};
-    }
-  }
 }
 
 function field_in(errors: Record<string, unknown>, f: string): boolean {
