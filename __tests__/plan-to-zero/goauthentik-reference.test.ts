@@ -16,9 +16,13 @@ import { importReferenceAuthentik, ReferenceAuthentik } from "../support/referen
 jest.setTimeout(600_000);
 const TOKEN = "test-authentik-token-1f4e";
 let ref: ReferenceAuthentik;
+const provider = realGoauthentik();
+const describeWithRealProvider = !provider.ok && provider.standin ? describe.skip : describe;
+if (!provider.ok && provider.standin) console.warn(`SKIPPED (not passed): ${provider.why}`);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ak-ref-authentik-"));
 
 beforeAll(async () => {
+  if (!provider.ok && provider.standin) return;
   ref = await importReferenceAuthentik(path.join(scratch, "reference"), TOKEN);
 });
 afterAll(async () => ref && (await ref.api.close()));
@@ -33,7 +37,7 @@ async function planAgainst(r: ReferenceAuthentik, stack: unknown, name: string) 
   return planStack({ dir: wd.dir, env: { ...wd.env, TF_VAR_authentik_token: r.token } });
 }
 
-describe("the goauthentik reference state, imported by the real provider from the loopback API", () => {
+describeWithRealProvider("the goauthentik reference state, imported by the real provider from the loopback API", () => {
   it("holds the four reference resources at their reference addresses, as the provider read them", () => {
     const byAddr = Object.fromEntries(ref.resources.map((r: any) => [`${r.type}.${r.name}`, r]));
     expect(Object.keys(byAddr).sort()).toEqual(["authentik_application.catchall", "authentik_outpost.embedded", "authentik_provider_proxy.catchall", "authentik_stage_user_login.default_login"]);
