@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planStack } from "../../lib/plan";
+import { planStack } from "../../engine/plan";
 import { synthJson } from "../support/synth";
 import { GoauthentikWorkdir, goauthentikPart, realGoauthentik } from "../support/goauthentik-workdir";
 import { importReferenceAuthentik, ReferenceAuthentik } from "../support/reference-authentik";
