@@ -10,7 +10,7 @@ import { EventEmitter } from "events";
 import { ActionRoute, Collection, OpenApiDoc, RouteTable, Schema, buildRoutes, loadSpec, resolveSchema } from "./spec";
 import { validateObject } from "./validate";
 import { Change, Rec, Store } from "./store";
-import { MODEL_DEFAULTS, UNIQUE_FIELDS } from "./model-defaults";
+import { DYNAMIC_DEFAULTS, MODEL_DEFAULTS, UNIQUE_FIELDS } from "./model-defaults";
 import { ACTIONS, SemanticContext, validateSemantics } from "./semantics";
 import { listCollection } from "./list";
 import { project, render } from "./render";
@@ -201,7 +201,7 @@ export class AuthentikApiCore extends EventEmitter {
     if ("num_pk" in props) out.num_pk = this.store.nextInt(c.family);
     if ("date_joined" in props) out.date_joined = new Date().toISOString();
     if ("policybindingmodel_ptr_id" in props) out.policybindingmodel_ptr_id = pk;
-    return out;
+    return { ...out, ...(DYNAMIC_DEFAULTS[c.schema]?.() ?? {}) };
   }
 
   private create(c: Collection, body: unknown, _baseUrl: string): ApiResponse {

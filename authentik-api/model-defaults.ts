@@ -70,12 +70,34 @@ export const MODEL_DEFAULTS: Record<string, Record<string, unknown>> = {
     invalid_response_action: "retry",
     policy_engine_mode: "any",
   },
+  // authentik/policies/models.py PolicyBinding
+  PolicyBinding: { enabled: true, negate: false, timeout: 30, failure_result: false, policy: null, group: null, user: null },
+  // authentik/policies/reputation/models.py ReputationPolicy (execution_logging from Policy)
+  ReputationPolicy: { check_ip: true, check_username: true, threshold: -5, execution_logging: false },
+  ExpressionPolicy: { execution_logging: false },
+  // authentik/stages/invitation/models.py Invitation (expires: see DYNAMIC_DEFAULTS)
+  Invitation: { single_use: false, fixed_data: {}, flow: null },
+  InvitationStage: { continue_flow_without_invitation: false },
+  // authentik/core/models.py Application (policy_engine_mode from PolicyBindingModel), Group, User
+  // (is_active from Django's AbstractUser; path "users" and type "internal" from authentik's User)
+  Application: { policy_engine_mode: "any", open_in_new_tab: false, provider: null, backchannel_providers: [] },
+  Group: { is_superuser: false, attributes: {}, parents: [], users: [], roles: [] },
+  User: { is_active: true, path: "users", type: "internal", attributes: {}, last_login: null },
   // authentik/outposts/models.py Outpost
   Outpost: {
     type: "proxy",
     service_connection: null,
     managed: null,
   },
+};
+
+/**
+ * Defaults computed when an object is created: an Invitation is an ExpiringModel whose `expires`
+ * defaults to now + the tenant's default_token_duration (authentik/core/models.py default_token_duration;
+ * DEFAULT_TOKEN_DURATION "minutes=30").
+ */
+export const DYNAMIC_DEFAULTS: Record<string, () => Record<string, unknown>> = {
+  Invitation: () => ({ expires: new Date(Date.now() + 30 * 60_000).toISOString() }),
 };
 
 /**
@@ -135,4 +157,6 @@ export const COMPONENTS: Record<string, string> = {
   ProxyProvider: "ak-provider-proxy-form",
   OAuth2Provider: "ak-provider-oauth2-form",
   UserLoginStage: "ak-stage-user-login-form",
+  ReputationPolicy: "ak-policy-reputation-form",
+  InvitationStage: "ak-stage-invitation-form",
 };

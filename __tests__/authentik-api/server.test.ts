@@ -286,3 +286,24 @@ describe("the process", () => {
     expect(err).not.toContain(token);
   });
 });
+
+describe("model defaults for the identity layer's objects (read from authentik's models)", () => {
+  it("fills what a client leaves out as authentik does", async () => {
+    const rep = await call("POST", "/policies/reputation/", { name: "brute-force-protection" });
+    expect(rep.body).toMatchObject({ check_ip: true, check_username: true, threshold: -5, execution_logging: false, component: "ak-policy-reputation-form" });
+    const f = await flow("invitation-enrollment", "enrollment");
+    const binding = await call("POST", "/policies/bindings/", { policy: rep.body.pk, target: f, order: 0 });
+    expect(binding.body).toMatchObject({ enabled: true, negate: false, timeout: 30, failure_result: false, group: null, user: null });
+    const before = Date.now();
+    const inv = await call("POST", "/stages/invitation/invitations/", { name: "welcome", fixed_data: { group: "Allow Login Users" } });
+    expect(inv.body).toMatchObject({ single_use: false, flow: null, fixed_data: { group: "Allow Login Users" } });
+    const expires = Date.parse(inv.body.expires);
+    expect(expires - before).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
+    expect(expires - before).toBeLessThanOrEqual(30 * 60_000 + 5000);
+    expect(inv.body.created_by).toMatchObject({ username: expect.any(String) });
+    expect((await call("POST", "/stages/invitation/invitations/", { name: "not a slug" })).body).toEqual({ name: ["Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."] });
+    const fsb = await call("POST", "/flows/bindings/", { target: f, stage: (await call("POST", "/stages/invitation/stages/", { name: "invitation-validation" })).body.pk, order: 10 });
+    expect(fsb.body).toMatchObject({ evaluate_on_plan: false, re_evaluate_policies: true, invalid_response_action: "retry", policy_engine_mode: "any" });
+    expect((await call("GET", `/flows/instances/invitation-enrollment/`)).body.stages).toEqual([fsb.body.stage]);
+  });
+});
