@@ -22,11 +22,11 @@ describe("config validation", () => {
   it.each([
     [{ catchAll: { accessTokenValidity: "weeks=four" } }, "config.catchAll.accessTokenValidity", '"weeks=four"', "weeks=4;days=2"],
     [{ release: { version: "latest" } }, "config.release.version", '"latest"', "semver"],
-    [{ namespace: "" }, "config.namespace", '""', "DNS label"],
+    [{ namespace: "" }, "config.namespace", '""', "DNS-1123 label"],
     [{ outpost: { uuid: "0eecac0797c7443c892505f2f4fe3e47" } }, "config.outpost.uuid", '"0eecac0797c7443c892505f2f4fe3e47"', "dashed form"],
     [{ loginStage: { sessionDuration: "fortnights=2" } }, "config.loginStage.sessionDuration", '"fortnights=2"', "weeks, days"],
     [{ outpost: { memoryLimit: "2Gi" } }, "config.outpost.memoryLimit", '"2Gi"', "above the /dev/shm size"],
-    [{ outpost: { ports: { http: 70000 } } }, "config.outpost.ports.http", "70000", "1-65535"],
+    [{ outpost: { ports: { http: 70000 } } }, "config.outpost.ports.http", "70000", "from 1 to 65535"],
   ])("rejects %j naming the field, the value and what is allowed", (over, field, value, allowed) => {
     const p = problems(over);
     expect(p).toHaveLength(1);
