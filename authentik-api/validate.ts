@@ -7,7 +7,9 @@
  *  - every field error is collected, keyed by field: `{"name": ["This field is required."]}`;
  *  - CharField accepts numbers (and stores their text), trims surrounding whitespace, refuses booleans,
  *    lists and objects; BooleanField and IntegerField accept their usual string spellings;
- *  - model validators run after the type check: authentik durations (timedelta_string_validator), URLs.
+ *  - model validators run after the type check: authentik durations (timedelta_string_validator), URLs;
+ *  - uuid-format fields in request bodies are relations (PrimaryKeyRelatedField): DRF turns "" into null
+ *    for relational fields (RelatedField.run_validation), and a malformed pk fails Django's UUIDField.
  */
 import { OpenApiDoc, Schema, resolveSchema } from "./spec";
 import { durationMessage, isDurationProperty, parseDuration } from "./duration";
@@ -50,6 +52,7 @@ type FieldResult = { value: unknown } | { errors: unknown };
 /** Validates one value against one (property) schema; `name` is used for duration detection only. */
 export function validateValue(doc: OpenApiDoc, raw: Schema, value: unknown, ctx: { serverError?: string } = {}): FieldResult {
   const s = resolveSchema(doc, raw);
+  if (value === "" && s.type === "string" && s.format === "uuid") value = null; // RelatedField: "" -> None
   if (value === null) return s.nullable ? { value: null } : { errors: ["This field may not be null."] };
   if (Array.isArray(s.oneOf)) {
     // nullable/blank choice fields: oneOf [Enum, BlankEnum, NullEnum]
@@ -71,7 +74,7 @@ export function validateValue(doc: OpenApiDoc, raw: Schema, value: unknown, ctx:
       if (s.maxLength !== undefined && v.length > s.maxLength) errs.push(`Ensure this field has no more than ${s.maxLength} characters.`);
       if (errs.length) return { errors: errs };
       if (Array.isArray(s.enum) && !s.enum.includes(v)) return { errors: [`"${v}" is not a valid choice.`] };
-      if (s.format === "uuid" && !UUID.test(v)) return { errors: ["Must be a valid UUID."] };
+      if (s.format === "uuid" && !UUID.test(v)) return { errors: [`“${v}” is not a valid UUID.`] };
       if (s.format === "uri" && v !== "" && !isUrl(v)) return { errors: ["Enter a valid URL."] };
       if (s.format === "email" && v !== "" && !EMAIL.test(v)) return { errors: ["Enter a valid email address."] };
       if (s.format === "date-time" && !DATETIME.test(v)) return { errors: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."] };

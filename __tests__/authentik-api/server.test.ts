@@ -143,6 +143,10 @@ describe("400 with the field named, as DRF answers", () => {
     const r = await call("POST", "/providers/proxy/", { authorization_flow: "not-a-uuid", invalidation_flow: f, external_host: "not a url", mode: "x" });
     expect(r.status).toBe(400);
     expect(Object.keys(r.body).sort()).toEqual(["authorization_flow", "external_host", "mode", "name"]);
+    expect(r.body.authorization_flow).toEqual(["“not-a-uuid” is not a valid UUID."]);
+    // a relation sent as "" is null (DRF's RelatedField): fine where nullable, refused where not
+    expect((await call("POST", "/providers/proxy/", proxyBody(f, { authentication_flow: "" }))).body.authentication_flow).toBeNull();
+    expect((await call("POST", "/providers/proxy/", proxyBody(f, { authorization_flow: "" }))).body).toEqual({ authorization_flow: ["This field may not be null."] });
     expect(await call("POST", "/providers/proxy/", ["a"])).toEqual({ status: 400, body: { non_field_errors: ["Invalid data. Expected a dictionary, but got list."] } });
   });
 

@@ -32,7 +32,8 @@ async function planAgainst(r: ReferenceAuthentik, stack: unknown, name: string) 
   const p = realGoauthentik();
   if (!p.ok) throw new Error(p.why);
   const wd = new GoauthentikWorkdir(path.join(scratch, name), p.terraformrc);
-  wd.write(r.api.url, goauthentikPart(stack));
+  // the resources the reference holds (the identity layer is adopted separately: issue 16)
+  wd.write(r.api.url, goauthentikPart(stack, new Set(r.imports.map((i) => i.to))));
   fs.copyFileSync(r.stateFile, path.join(wd.dir, "terraform.tfstate"));
   return planStack({ dir: wd.dir, env: { ...wd.env, TF_VAR_authentik_token: r.token } });
 }

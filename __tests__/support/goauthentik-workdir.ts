@@ -29,15 +29,22 @@ export function realGoauthentik(): { ok: true; terraformrc: string } | { ok: fal
   return { ok: true, terraformrc: path.join(cacheDir(), "terraformrc") };
 }
 
-/** The goauthentik resources and data sources of a synthesized stack, without CDKTF metadata. */
-export function goauthentikPart(stack: any): { resource: Record<string, any>; data: Record<string, any> } {
-  const strip = (blocks: Record<string, any>) =>
+/**
+ * The goauthentik resources and data sources of a synthesized stack, without CDKTF metadata. With
+ * `only` (resource addresses), just those resources and the data sources they refer to.
+ */
+export function goauthentikPart(stack: any, only?: ReadonlySet<string>): { resource: Record<string, any>; data: Record<string, any> } {
+  const strip = (blocks: Record<string, any>, keep: (addr: string) => boolean) =>
     Object.fromEntries(
       Object.entries(blocks ?? {})
         .filter(([t]) => t.startsWith("authentik_"))
-        .map(([t, byName]) => [t, Object.fromEntries(Object.entries<any>(byName).map(([n, b]) => [n, Object.fromEntries(Object.entries(b).filter(([k]) => k !== "//"))]))]),
+        .map(([t, byName]) => [t, Object.fromEntries(Object.entries<any>(byName).filter(([n]) => keep(`${t}.${n}`)).map(([n, b]) => [n, Object.fromEntries(Object.entries(b).filter(([k]) => k !== "//"))]))])
+        .filter(([, byName]) => Object.keys(byName).length > 0),
     );
-  return { resource: strip(stack.resource), data: strip(stack.data) };
+  const resource = strip(stack.resource, (a) => !only || only.has(a));
+  const text = JSON.stringify(resource);
+  const data = strip(stack.data, (a) => !only || text.includes(`data.${a}.`));
+  return { resource, data };
 }
 
 export interface TfRun {

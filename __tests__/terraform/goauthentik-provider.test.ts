@@ -18,6 +18,9 @@ const FLOWS = [
   { name: "Default Provider Invalidation Flow", slug: "default-provider-invalidation-flow", title: "Default Provider Invalidation Flow", designation: "invalidation" },
 ];
 const SERVICE_CONNECTION = { pk: "99e227a7-4562-4888-9660-4c27da678c50", name: "Local Kubernetes Cluster", local: true, kubeconfig: {} };
+// what the identity layer looks up (not managed: the passkey flow and the social login sources)
+const PASSKEY_FLOW = { name: "webauthn", slug: "webauthn", title: "Passkey", designation: "authentication" };
+const SOURCES = ["google", "github", "facebook"].map((slug) => ({ name: slug, slug, provider_type: slug, consumer_key: `test-${slug}-client-id`, consumer_secret: `test-${slug}-client-secret` }));
 
 const provider = realGoauthentik();
 const describeWithRealProvider = !provider.ok && provider.standin ? describe.skip : describe;
@@ -32,7 +35,7 @@ beforeAll(async () => {
     if (provider.standin) return;
     throw new Error(provider.why);
   }
-  api = await startAuthentikApi({ tokens: [TOKEN], seed: { objects: { "/flows/instances/": FLOWS, "/outposts/service_connections/kubernetes/": [SERVICE_CONNECTION] } } });
+  api = await startAuthentikApi({ tokens: [TOKEN], seed: { objects: { "/flows/instances/": [...FLOWS, PASSKEY_FLOW], "/outposts/service_connections/kubernetes/": [SERVICE_CONNECTION], "/sources/oauth/": SOURCES } } });
   wd = new GoauthentikWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), "ak-goauthentik-")), provider.terraformrc);
   wd.write(api.url, part);
   await wd.init(TOKEN);
@@ -50,7 +53,9 @@ describeWithRealProvider("the real goauthentik provider against the loopback API
     const r = await wd.tf(["apply", "-auto-approve", "-input=false"], TOKEN);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    const count = Object.values(part.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(count).toBeGreaterThanOrEqual(4);
+    expect(r.stdout).toContain(`Apply complete! Resources: ${count} added, 0 changed, 0 destroyed.`);
     // the provider's configure step and the slug lookups reached the API with the token
     expect(api.requests).toContain("GET /api/v3/root/config/ 200");
     expect(api.requests).toContain("GET /api/v3/flows/instances/?slug=default-provider-invalidation-flow 200");
@@ -68,7 +73,16 @@ describeWithRealProvider("the real goauthentik provider against the loopback API
       invalidation_flow: flows["default-provider-invalidation-flow"],
     });
     expect(one("/core/applications/")).toMatchObject({ slug: "domain-wide-catch-all", provider: proxy.pk });
-    expect(one("/stages/user_login/")).toMatchObject({ name: "default-authentication-login", session_duration: "weeks=4" });
+    expect(api.core.store.all("/stages/user_login/").find((x) => x.name === "default-authentication-login")).toMatchObject({ session_duration: "weeks=4" });
+    // the identity layer went through the same API: groups with parents, the enrollment flow's bindings in order
+    const groups = api.core.store.all("/core/groups/");
+    expect(groups.length).toBe(Object.keys(cfg.authentik_group ?? {}).length);
+    const flow = api.core.store.all("/flows/instances/").find((x) => x.slug === "invitation-enrollment");
+    if (cfg.authentik_flow?.invitation_enrollment) {
+      expect(flow).toMatchObject({ designation: "enrollment" });
+      const orders = api.core.store.all("/flows/bindings/").filter((b) => b.target === flow!.pk).map((b) => b.order).sort((a: any, b: any) => a - b);
+      expect(orders).toEqual(Object.values<any>(cfg.authentik_flow_stage_binding).map((b) => b.order).sort((a: any, b: any) => a - b));
+    }
     const outpost = one("/outposts/instances/");
     expect(outpost).toMatchObject({ name: "authentik Embedded Outpost", type: "proxy", providers: [proxy.pk], service_connection: SERVICE_CONNECTION.pk });
     expect(outpost.config).toEqual(JSON.parse(cfg.authentik_outpost.embedded.config));
@@ -110,10 +124,11 @@ describeWithRealProvider("the real goauthentik provider against the loopback API
     expect(r.stderr).toMatch(/403|Token invalid\/expired/);
   });
 
-  it("destroys everything it created, leaving the seeded flows", async () => {
+  it("destroys everything it created, leaving the seeded flows and sources", async () => {
     const r = await wd.tf(["destroy", "-auto-approve", "-input=false"], TOKEN);
     expect(r.status).toBe(0);
     for (const col of ["/providers/proxy/", "/core/applications/", "/stages/user_login/", "/outposts/instances/"]) expect(api.core.store.all(col)).toEqual([]);
-    expect(api.core.store.all("/flows/instances/")).toHaveLength(2);
+    expect(api.core.store.all("/flows/instances/").map((f) => f.slug).sort()).toEqual([...FLOWS.map((f) => f.slug), "webauthn"].sort());
+    expect(api.core.store.all("/core/groups/")).toEqual([]);
   });
 });
