@@ -65,7 +65,7 @@ export function classifyError(e: unknown): CliErrorReport {
     const err = e as { name?: string; message?: string; problems?: unknown };
     if (e instanceof UsageError) return { kind: "usage", exitCode: EXIT.usage, lines: [oneLine(e.message)] };
     if (err && err.name === "ConfigError" && Array.isArray(err.problems) && err.problems.length) {
-      return { kind: "input", exitCode: EXIT.usage, lines: err.problems.map((p) => `config: ${oneLine(String(p))}`) };
+      return { kind: "input", exitCode: EXIT.usage, lines: err.problems.map((p) => oneLine(String(p))) };
     }
     if (e instanceof InputError || err?.name === "ConfigError") return { kind: "input", exitCode: EXIT.usage, lines: [oneLine(err.message ?? "")] };
     if (e instanceof EnvironmentError) return { kind: "environment", exitCode: EXIT.cannotRun, lines: [oneLine(err.message ?? "")] };

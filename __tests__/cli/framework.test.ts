@@ -112,7 +112,7 @@ describe("classifyError (the top-level guard)", () => {
     expect(classifyError(new InputError("file: bad\nsecond line"))).toEqual({ kind: "input", exitCode: 2, lines: ["file: bad second line"] });
     expect(classifyError(new EnvironmentError("terraform missing"))).toMatchObject({ kind: "environment", exitCode: 3 });
     const cfg = Object.assign(new Error("invalid stack config:\n  - a\n  - b"), { name: "ConfigError", problems: ["a: bad", "b: bad"] });
-    expect(classifyError(cfg)).toEqual({ kind: "input", exitCode: 2, lines: ["config: a: bad", "config: b: bad"] });
+    expect(classifyError(cfg)).toEqual({ kind: "input", exitCode: 2, lines: ["a: bad", "b: bad"] });
     const internal = classifyError(new TypeError("Cannot read properties of undefined (reading 'x')"));
     expect(internal).toMatchObject({ kind: "internal", exitCode: 3 });
     expect(internal.lines).toHaveLength(1);
