@@ -6,12 +6,12 @@
 import * as readline from "readline";
 import { loadConfig, readOverrides } from "../config";
 import { formatVerdict, TerraformError } from "../engine/plan";
-import { preflight } from "../engine/plan-to-zero";
+import { preflight } from "../engine/preflight";
 import { EnvironmentError, InputError } from "../lib/errors";
 import { formatTable } from "./verify-upgrade";
 import { Acknowledgement } from "../guards/registry";
 import { checkAllowDestroy, checkPolicyAcknowledgements, formatPolicyFinding, parseReasoned, PolicyAcknowledgement, PolicyInputError, PolicyReport } from "../policy";
-import { deploy, DeployResult, DeploySummary } from "../engine/deploy";
+import type { DeployResult, DeploySummary } from "../engine/deploy";
 import { EXIT } from "./exit-codes";
 import { CommandContext, CommandSpec, UsageError } from "./framework";
 
@@ -105,6 +105,8 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
   if (why) throw new EnvironmentError(why);
   let result: DeployResult;
   try {
+    // loaded here, not at the top: it loads cdktf and the bindings, which --help doesn't need
+    const { deploy } = await import("../engine/deploy");
     result = await deploy({
       config,
       overrides,

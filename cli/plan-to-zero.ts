@@ -4,7 +4,6 @@
  */
 import * as path from "path";
 import { formatVerdict } from "../engine/plan";
-import { synthAndPlan } from "../engine/plan-to-zero";
 import { EXIT } from "./exit-codes";
 import { CommandSpec } from "./framework";
 
@@ -37,6 +36,8 @@ export const command: CommandSpec = {
   ],
   examples: ["authentik-stack plan-to-zero", "authentik-stack plan-to-zero --json --var-file prod.tfvars"],
   async run(ctx) {
+    // loaded here, not at the top: it loads cdktf and the bindings, which --help doesn't need
+    const { synthAndPlan } = await import("../engine/plan-to-zero");
     const { verdict } = await synthAndPlan({
       stackName: ctx.str("stack"),
       planArgs: ctx.strs("var-file").map((f) => `-var-file=${path.resolve(f)}`),

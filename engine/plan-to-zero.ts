@@ -2,19 +2,13 @@
  * The one path from config to verdict shared by `plan-to-zero` and verify-upgrade's step 7: preflight
  * (backend and Vault credentials present), synthesize, then planStack (engine/plan.ts).
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { buildApp } from "../app";
 import { EnvironmentError, InputError } from "../lib/errors";
 import { PlanVerdict, TerraformRun, planStack } from "./plan";
+import { preflight } from "./preflight";
 
-/** Why planning can't start, or undefined when it can. */
-export function preflight(env: NodeJS.ProcessEnv, home = os.homedir()): string | undefined {
-  if (!env.PG_CONN_STR) return "PG_CONN_STR is not set: the pg backend reads the state's connection string from it. Fix: export PG_CONN_STR=postgres://...";
-  if (!env.VAULT_TOKEN && !fs.existsSync(path.join(home, ".vault-token"))) return "not logged in to Vault (no VAULT_TOKEN and no ~/.vault-token). Fix: run `vault login` first";
-  return undefined;
-}
+export { preflight };
 
 export interface PlanToZeroOptions {
   /** The stack to plan; must be the app's stack. @default - the config's stackName */
