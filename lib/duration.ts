@@ -54,12 +54,13 @@ export function authentikReading(text: string): AuthentikReading {
     }
     const raw = pyStrip(parts[1]);
     if (!PY_FLOAT.test(raw)) return { refused: `'${parts[1]}' is not a number to Python's float() (ValueError)` };
-    if (/nan/i.test(raw)) return { refused: "NaN is not a duration (ValueError)" };
-    const value = /inf/i.test(raw) ? (raw.startsWith("-") ? -Infinity : Infinity) : Number(raw.replace(/_/g, ""));
+    // NaN is refused by timedelta() below, after the dict is built: a later repeat of the key replaces it
+    const value = /nan/i.test(raw) ? NaN : /inf/i.test(raw) ? (raw.startsWith("-") ? -Infinity : Infinity) : Number(raw.replace(/_/g, ""));
     if (values.has(key)) overwritten.push(key);
     values.set(key, value);
   }
   if (values.size === 0) return { refused: "no valid unit (ValueError: No valid keys to pass to timedelta)" };
+  if ([...values.values()].some((v) => Number.isNaN(v))) return { refused: "NaN is not a duration (ValueError)" };
   let seconds = 0;
   for (const [k, v] of values) seconds += v * DURATION_UNITS[k];
   if (!Number.isFinite(seconds) || Math.abs(seconds) > MAX_SECONDS) return { refused: "out of timedelta's range (OverflowError: the server answers 500)" };

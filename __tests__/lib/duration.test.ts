@@ -74,3 +74,10 @@ describe("parseDuration (our config: authentik's reading, nothing it would misre
     expect(() => durationSeconds("weeks=4; days=2")).toThrow(/ignores ' days'/);
   });
 });
+
+describe("authentikReading: NaN is refused by timedelta(), after the kwargs dict is built", () => {
+  it("a NaN that a later repeat of its key replaces is no error (Python: the dict keeps the last value)", () => {
+    expect(authentikReading("hours=nan;hours=1")).toMatchObject({ seconds: 3600 });
+    expect(authentikReading("hours=nan")).toEqual({ refused: "NaN is not a duration (ValueError)" });
+  });
+});
