@@ -5,44 +5,23 @@
  * plan-to-zero judge the operator command uses.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { execFileSync } from "child_process";
-import { planStack, formatVerdict } from "../../engine/plan";
-import { ROOT, synthJson, clone, withoutIdentity } from "../support/synth";
-import { OfflineWorld, prepareWorkdir, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
+import { formatVerdict } from "../../engine/plan";
+import { StackJson } from "../../guards/types";
+import { synthJson, clone } from "../support/synth";
+import { OfflineWorld, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
+import { buildReferenceState, planAgainstReference } from "../support/reference-state";
 
 jest.setTimeout(600_000);
 
-const REF = path.join(ROOT, "__tests__", "fixtures", "reference", "live-stack.yaml");
 let world: OfflineWorld;
 let state: string;
 
-/**
- * Plans `stackJson` against the reference state in a fresh directory. The reference is today's Terraform
- * state, which holds the deployment only: the identity layer's live objects enter the state through
- * import blocks (adoption/identity.json), proven by the identity adoption test against the loopback API.
- */
-async function planAgainstReference(stackJson: any, name: string) {
-  const { dir, planArgs } = prepareWorkdir(world, withoutIdentity(stackJson), name);
-  fs.copyFileSync(state, path.join(dir, "terraform.tfstate"));
-  return planStack({ dir, env: world.env, planArgs });
-}
+/** Plans against the reference state (the identity layer left out: see support/reference-state.ts). */
+const planAgainst = (stackJson: StackJson, name: string) => planAgainstReference(world, state, stackJson, name);
 
 beforeAll(async () => {
   world = await startOfflineWorld();
-  // 1. the live configuration, from the reference alone
-  const refDir = path.join(world.dir, "reference");
-  fs.mkdirSync(refDir);
-  execFileSync("python3", [path.join(ROOT, "scripts", "reference-state.py"), "config", REF, path.join(ROOT, "values", "authentik.yaml"), refDir]);
-  const { dir, planArgs } = prepareWorkdir(world, JSON.parse(fs.readFileSync(path.join(refDir, "reference.tf.json"), "utf8")), "reference-plan", "reference.tf.json");
-  fs.copyFileSync(path.join(refDir, "addresses.json"), path.join(dir, "addresses.json"));
-  // 2. real providers plan its creation (filling their defaults); that plan becomes the state
-  const { plan } = await planStack({ dir, env: world.env, planArgs });
-  fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(plan));
-  const schemas = execFileSync("terraform", ["providers", "schema", "-json"], { cwd: dir, env: world.env, maxBuffer: 256 * 1024 * 1024 });
-  fs.writeFileSync(path.join(dir, "schemas.json"), schemas);
-  execFileSync("python3", [path.join(ROOT, "scripts", "reference-state.py"), "state", REF, dir, path.join(dir, "plan.json"), path.join(dir, "schemas.json")]);
-  state = path.join(dir, "terraform.tfstate");
+  state = await buildReferenceState(world);
 });
 
 afterAll(async () => world && (await world.close()));
@@ -57,7 +36,7 @@ describe("plan-to-zero against the reference state", () => {
   });
 
   it("the unchanged stack plans to no create/update/delete/replace; module resources only move", async () => {
-    const { verdict } = await planAgainstReference(synthJson(), "unchanged");
+    const { verdict } = await planAgainst(synthJson(), "unchanged");
     expect(verdict.changes).toEqual([]);
     expect(verdict.noChanges).toBe(true);
     expect(verdict.moves).toHaveLength(13);
@@ -68,13 +47,13 @@ describe("plan-to-zero against the reference state", () => {
   });
 
   it("a changed access_token_validity fails, naming the address and attribute", async () => {
-    const { verdict } = await planAgainstReference(synthJson({ catchAll: { accessTokenValidity: "weeks=1" } }), "ttl");
+    const { verdict } = await planAgainst(synthJson({ catchAll: { accessTokenValidity: "weeks=1" } }), "ttl");
     expect(verdict.noChanges).toBe(false);
     expect(verdict.changes).toEqual([{ address: "authentik_provider_proxy.catchall", kind: "update", attributes: ["access_token_validity"], previousAddress: undefined }]);
   });
 
   it("a changed pgbouncer setting fails, naming the ConfigMap data", async () => {
-    const { verdict } = await planAgainstReference(synthJson({ pgbouncer: { defaultPoolSize: 25 } }), "pool");
+    const { verdict } = await planAgainst(synthJson({ pgbouncer: { defaultPoolSize: 25 } }), "pool");
     expect(verdict.changes.map((c) => [c.address, c.kind, c.attributes])).toEqual([
       ["kubernetes_config_map.pgbouncer_config", "update", ["data.pgbouncer.ini"]],
     ]);
@@ -84,14 +63,14 @@ describe("plan-to-zero against the reference state", () => {
   it("a removed moved block shows as destroy + create", async () => {
     const json = clone(synthJson()) as any;
     json.moved = json.moved.filter((m: any) => m.to !== "kubernetes_service.pgbouncer");
-    const { verdict } = await planAgainstReference(json, "unmoved");
+    const { verdict } = await planAgainst(json, "unmoved");
     expect(verdict.changes.map((c) => `${c.kind} ${c.address}`).sort()).toEqual(["create kubernetes_service.pgbouncer", "delete module.authentik.kubernetes_service.pgbouncer"]);
   });
 
   it("a values text that only differs cosmetically is reported as its own kind of change", async () => {
     const json = clone(synthJson()) as any;
     json.locals.authentik_values = "# a comment the deployed text doesn't have\n" + json.locals.authentik_values;
-    const { verdict } = await planAgainstReference(json, "cosmetic");
+    const { verdict } = await planAgainst(json, "cosmetic");
     expect(verdict.changes).toHaveLength(1);
     expect(verdict.changes[0]).toMatchObject({ address: "helm_release.authentik", kind: "helm-values-text" });
     expect(verdict.changes[0].note).toContain("helm upgrade");

@@ -59,15 +59,19 @@ function makeCerts(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
 }
 
 function packageChart(dir: string, version: string): Buffer {
-  const chart = path.join(dir, "chart", "authentik");
+  const chart = path.join(dir, "chart", version, "authentik");
   fs.mkdirSync(path.join(chart, "templates"), { recursive: true });
   fs.writeFileSync(path.join(chart, "Chart.yaml"), `apiVersion: v2\nname: authentik\nversion: ${version}\nappVersion: ${version}\ndescription: authentik chart stand-in for offline plans (metadata and values only)\n`);
-  fs.copyFileSync(path.join(ROOT, "__tests__", "fixtures", "chart", `values-${version}.yaml`), path.join(chart, "values.yaml"));
-  execFileSync("tar", ["czf", `authentik-${version}.tgz`, "authentik"], { cwd: path.join(dir, "chart") });
+  // versions without their own recorded values (chart bumps in policy tests) carry the live chart's values:
+  // a plan reads only the chart's metadata, and the metadata says which version it is
+  const values = path.join(ROOT, "__tests__", "fixtures", "chart", `values-${version}.yaml`);
+  fs.copyFileSync(fs.existsSync(values) ? values : path.join(ROOT, "__tests__", "fixtures", "chart", "values-2026.2.2.yaml"), path.join(chart, "values.yaml"));
+  execFileSync("tar", ["czf", `../authentik-${version}.tgz`, "authentik"], { cwd: path.join(dir, "chart", version) });
   return fs.readFileSync(path.join(dir, "chart", `authentik-${version}.tgz`));
 }
 
-export async function startOfflineWorld(chartVersion = "2026.2.2"): Promise<OfflineWorld> {
+/** Starts the loopback world; the chart repository serves `chartVersions` (index and packages). */
+export async function startOfflineWorld(chartVersions: readonly string[] = ["2026.2.2"]): Promise<OfflineWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-offline-"));
   const requests: string[] = [];
 
@@ -87,13 +91,14 @@ export async function startOfflineWorld(chartVersion = "2026.2.2"): Promise<Offl
   const vaultPort = await listen(vault);
 
   const certs = makeCerts(dir);
-  const tgz = packageChart(dir, chartVersion);
-  const digest = require("crypto").createHash("sha256").update(tgz).digest("hex");
-  const index = `apiVersion: v1\nentries:\n  authentik:\n  - apiVersion: v2\n    name: authentik\n    version: ${chartVersion}\n    appVersion: ${chartVersion}\n    digest: ${digest}\n    created: "2026-02-20T00:00:00Z"\n    urls:\n    - https://${CHART_HOST}/authentik-${chartVersion}.tgz\ngenerated: "2026-02-20T00:00:00Z"\n`;
+  const packages = new Map(chartVersions.map((v) => [`/authentik-${v}.tgz`, packageChart(dir, v)]));
+  const entry = (v: string) =>
+    `  - apiVersion: v2\n    name: authentik\n    version: ${v}\n    appVersion: ${v}\n    digest: ${require("crypto").createHash("sha256").update(packages.get(`/authentik-${v}.tgz`)!).digest("hex")}\n    created: "2026-02-20T00:00:00Z"\n    urls:\n    - https://${CHART_HOST}/authentik-${v}.tgz\n`;
+  const index = `apiVersion: v1\nentries:\n  authentik:\n${chartVersions.map(entry).join("")}generated: "2026-02-20T00:00:00Z"\n`;
   const repo = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
     requests.push(`charts ${req.method} ${req.url}`);
     if (req.url === "/index.yaml") res.end(index);
-    else if (req.url === `/authentik-${chartVersion}.tgz`) res.end(tgz);
+    else if (packages.has(req.url ?? "")) res.end(packages.get(req.url ?? ""));
     else {
       res.statusCode = 404;
       res.end();
@@ -162,8 +167,17 @@ export function mirrorProviders(): Array<{ namespace: string; type: string; kind
  */
 export function prepareWorkdir(world: OfflineWorld, stackJson: unknown, name: string, file = "cdk.tf.json"): { dir: string; planArgs: string[] } {
   const dir = path.join(world.dir, name);
-  fs.mkdirSync(path.join(dir, "secrets"), { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, file), JSON.stringify(stackJson, null, 1));
+  return { dir, planArgs: offlineOverrides(world, dir, stackJson) };
+}
+
+/**
+ * Writes next to a stack file in `dir` what the offline plan needs (secrets/ with test PEMs, the
+ * override file) and returns the plan arguments (variables, -refresh=false).
+ */
+export function offlineOverrides(world: OfflineWorld, dir: string, stackJson: unknown): string[] {
+  fs.mkdirSync(path.join(dir, "secrets"), { recursive: true });
   fs.writeFileSync(path.join(dir, "secrets", "fullchain.pem"), "test certificate chain (not a real certificate)\n");
   fs.writeFileSync(path.join(dir, "secrets", "privkey.pem"), "test private key (not a real key)\n");
   const sources: Record<string, string> = {};
@@ -184,6 +198,5 @@ export function prepareWorkdir(world: OfflineWorld, stackJson: unknown, name: st
     secrets_dir: "secrets",
   };
   const declared = Object.keys((stackJson as any).variable ?? {});
-  const planArgs = ["-refresh=false", ...declared.filter((v) => v in vars).map((v) => `-var=${v}=${vars[v]}`)];
-  return { dir, planArgs };
+  return ["-refresh=false", ...declared.filter((v) => v in vars).map((v) => `-var=${v}=${vars[v]}`)];
 }
