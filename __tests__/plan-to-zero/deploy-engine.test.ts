@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploy, DeployOptions } from "../../engine/deploy";
-import { DeepPartial, StackConfig, loadConfig } from "../../lib/config";
+import { DeepPartial, StackConfig, loadConfig } from "../../config";
 import { TerraformError } from "../../engine/plan";
 import { ROOT } from "../support/synth";
 import { OfflineWorld, offlineOverrides, startOfflineWorld } from "../support/offline-world";

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPolicy, PolicyFacts, formatPolicyFinding, RunningImage } from "../../policy";
-import { DeepPartial, StackConfig } from "../../lib/config";
+import { DeepPartial, StackConfig } from "../../config";
 import { ROOT, synthJson, clone } from "../support/synth";
 import { OfflineWorld, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
 import { buildReferenceState, planAgainstReference } from "../support/reference-state";
