@@ -43,7 +43,14 @@ function askYes(question: string): Promise<boolean> {
 }
 
 export function summaryLines(s: DeploySummary): string[] {
-  const lines = s.verdict.noChanges ? [formatVerdict(s.verdict)[0].replace("No changes: the stack plans to zero resource changes.", "plan: no resource changes")] : ["plan: " + formatVerdict(s.verdict)[0], ...formatVerdict(s.verdict).slice(1).filter((l) => !l.startsWith("moves without"))];
+  const changeLines = formatVerdict(s.verdict)
+    .slice(1)
+    .filter((l) => !l.startsWith("moves without"))
+    .map((l) => {
+      const m = /^  replace\s+(\S+)/.exec(l);
+      return m && s.replaceForcedBy[m[1]] ? `${l} (forced by ${s.replaceForcedBy[m[1]].join(", ")})` : l;
+    });
+  const lines = s.verdict.noChanges ? ["plan: no resource changes"] : ["plan: " + formatVerdict(s.verdict)[0], ...changeLines];
   if (s.verdict.moves.length) lines.push(`moves (no other change): ${s.verdict.moves.map((m) => `${m.from} -> ${m.to}`).join("; ")}`);
   for (const i of s.imports) lines.push(`import: ${i.address}${i.id !== undefined ? ` (id ${JSON.stringify(i.id)})` : ""}, then ${i.action}`);
   if (s.verdict.outputChanges.length) lines.push(`outputs that change: ${s.verdict.outputChanges.join(", ")}`);

@@ -15,7 +15,7 @@ import { chartVersionsIn, loadGuardInputs } from "../guards/inputs";
 import { readAcknowledgements } from "../guards/acknowledgements";
 import { StackJson } from "../guards/types";
 import { buildApp } from "../app";
-import { PolicyAcknowledgement, PolicyFacts, PolicyReport, runPolicy } from "../policy";
+import { pathText, PolicyAcknowledgement, PolicyFacts, PolicyReport, runPolicy } from "../policy";
 import { gatherFacts } from "./deploy-facts";
 import { packageRoot } from "../config/paths";
 
@@ -38,6 +38,8 @@ export interface ImportSummary {
 export interface DeploySummary {
   readonly verdict: PlanVerdict;
   readonly imports: ImportSummary[];
+  /** For each replace: the attributes that force it (terraform's replace_paths), by address. */
+  readonly replaceForcedBy: Readonly<Record<string, string[]>>;
 }
 
 export interface DeployResult {
@@ -76,6 +78,16 @@ export interface DeployOptions {
    * add override files); returns extra plan arguments. @default - nothing added
    */
   readonly prepareStackDir?: (stackDir: string, stackJson: StackJson) => readonly string[] | void;
+}
+
+/** For each replace, the attributes that force it. */
+export function replaceForcedBy(plan: any): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const rc of plan?.resource_changes ?? []) {
+    const paths = rc?.change?.replace_paths;
+    if (Array.isArray(paths) && paths.length) out[rc.address] = paths.map((p: Array<string | number>) => pathText(p));
+  }
+  return out;
 }
 
 /** The plan's imports (terraform >= 1.5 `change.importing`), listed apart from the changes. */
@@ -121,7 +133,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   try {
     const { plan } = await timed("plan", () => planStack({ dir: stackDir, env, planArgs, onProgress: progress, planFile }));
     fs.chmodSync(planFile, 0o600);
-    const summary: DeploySummary = { verdict: judgePlan(plan), imports: importsOf(plan) };
+    const summary: DeploySummary = { verdict: judgePlan(plan), imports: importsOf(plan), replaceForcedBy: replaceForcedBy(plan) };
 
     // 4. facts and policy
     progress("policy: reading what runs now (cluster, chart repository) and judging the plan");

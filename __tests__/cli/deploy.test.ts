@@ -60,3 +60,29 @@ describe("authentik-stack deploy, before anything runs", () => {
     expect(JSON.parse(noVault.out)).toEqual({ result: "error", kind: "environment", exitCode: 3, message: expect.stringContaining("not logged in to Vault") });
   });
 });
+
+describe("the deploy summary", () => {
+  it("per resource: action and changed attributes, what forces a replace, moves and imports apart", () => {
+    const { summaryLines } = require("../../cli/deploy");
+    const { judgePlan } = require("../../lib/plan");
+    const { importsOf, replaceForcedBy } = require("../../engine/deploy");
+    const rc = (address: string, actions: string[], before: any, after: any, extra: any = {}) => ({ address, mode: "managed", type: address.split(".")[0], change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra.change }, ...(extra.previous_address ? { previous_address: extra.previous_address } : {}) });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        rc("authentik_provider_proxy.catchall", ["update"], { access_token_validity: "weeks=4" }, { access_token_validity: "weeks=2" }),
+        rc("kubernetes_secret.tls", ["delete", "create"], { metadata: [{ name: "a" }] }, { metadata: [{ name: "b" }] }, { change: { replace_paths: [["metadata", 0, "name"]] } }),
+        rc("kubernetes_service.pgbouncer", ["no-op"], {}, {}, { previous_address: "module.authentik.kubernetes_service.pgbouncer" }),
+        rc("kubernetes_config_map.x", ["no-op"], {}, {}, { change: { importing: { id: "authentik/x" } } }),
+      ],
+    };
+    const lines: string[] = summaryLines({ verdict: judgePlan(plan), imports: importsOf(plan), replaceForcedBy: replaceForcedBy(plan) });
+    expect(lines).toEqual([
+      "plan: 2 resource change(s):",
+      "  update    authentik_provider_proxy.catchall: access_token_validity",
+      "  replace   kubernetes_secret.tls (forced by metadata[0].name)",
+      "moves (no other change): module.authentik.kubernetes_service.pgbouncer -> kubernetes_service.pgbouncer",
+      'import: kubernetes_config_map.x (id "authentik/x"), then no-op',
+    ]);
+  });
+});
