@@ -7,7 +7,6 @@
  * What can't be read is recorded as an error string; PL003 then refuses ("can't judge"), never passes.
  * Nothing read here is printed: the release Secret holds the values, which may hold credentials.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
@@ -16,6 +15,7 @@ import { gunzipSync } from "zlib";
 import { parse, parseAllDocuments } from "yaml";
 import { changeKind, PlanJson, PolicyFacts, ReleaseFacts, RunningImage } from "../policy";
 import { COMPONENTS } from "../policy/release-images";
+import { ExecError, run } from "../io/exec";
 
 export interface FactsOptions {
   /** kubectl binary. @default $KUBECTL or "kubectl" */
@@ -29,36 +29,22 @@ export interface FactsOptions {
   readonly fetchText?: (url: string, timeoutMs: number) => Promise<string>;
 }
 
-/** Runs kubectl with a deadline (the whole process group is killed on expiry); resolves stdout, rejects with a one-line reason. */
-function kubectl(o: FactsOptions, args: string[]): Promise<string> {
+/** Runs kubectl through io/exec (deadline, whole process group killed on expiry); resolves stdout, rejects with a one-line reason. */
+async function kubectl(o: FactsOptions, args: string[]): Promise<string> {
   const env = o.env ?? process.env;
   const bin = o.kubectl ?? env.KUBECTL ?? "kubectl";
   const kubeconfig = o.kubeconfig ?? env.TF_VAR_kube_config_path;
-  const full = [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, full, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      reject(new Error(`kubectl ${args.slice(0, 2).join(" ")} did not answer within ${o.timeoutMs / 1000}s`));
-    }, o.timeoutMs);
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error((e as NodeJS.ErrnoException).code === "ENOENT" ? `kubectl not found ('${bin}'); install it or point $KUBECTL at it` : e.message));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`kubectl ${args.slice(0, 2).join(" ")} -n ${args[args.indexOf("-n") + 1]}: ${(err.trim().split("\n").pop() ?? `exit ${code}`).slice(0, 300)}`));
-    });
-  });
+  const what = `kubectl ${args.slice(0, 2).join(" ")}`;
+  let r;
+  try {
+    r = await run(bin, [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), ...args], { env, timeoutMs: o.timeoutMs, label: what });
+  } catch (e) {
+    if (e instanceof ExecError && e.reason === "timeout") throw new Error(`${what} did not answer within ${o.timeoutMs / 1000}s`);
+    if (e instanceof ExecError && e.reason === "not-found") throw new Error(`kubectl not found ('${bin}'); install it or point $KUBECTL at it`);
+    throw e;
+  }
+  if (r.code === 0) return r.stdout;
+  throw new Error(`${what} -n ${args[args.indexOf("-n") + 1]}: ${(r.stderr.trim().split("\n").pop() || `exit ${r.code ?? r.signal}`).slice(0, 300)}`);
 }
 
 /** server/worker container images of Deployment objects (from the API or a manifest). */

@@ -4,8 +4,6 @@
  * verify-upgrade. Every step reports progress; the plan file (it holds the Vault values in clear) lives in
  * a 0700 temporary folder, is 0600 itself, and is removed whatever happens.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DeepPartial, StackConfig } from "../config";
 import { applyPlan, formatVerdict, judgePlan, planStack, PlanVerdict, TerraformError } from "./plan";
@@ -18,6 +16,7 @@ import { buildApp } from "../app";
 import { pathText, PolicyAcknowledgement, PolicyFacts, PolicyReport, runPolicy } from "../policy";
 import { gatherFacts } from "./deploy-facts";
 import { packageRoot } from "../config/paths";
+import { createPrivateFile, withPrivateDir } from "../io/fs";
 
 export type DeployOutcome =
   | "applied" // applied and verified
@@ -127,39 +126,35 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   const stackDir = path.resolve(o.outdir ?? "cdktf.out", "stacks", stack.node.id);
   const planArgs = [...(o.planArgs ?? []), ...(o.prepareStackDir?.(stackDir, stack.toTerraform() as StackJson) ?? [])];
 
-  // 3. plan, saved privately
-  const privateDir = makePrivateDir();
-  const planFile = path.join(privateDir, "deploy.tfplan");
-  try {
+  // 3-5. plan saved privately (0600 in a 0700 folder, removed whatever happens), facts, policy, confirm, apply
+  const planned = await withPrivateDir("authentik-stack-deploy", async (dir) => {
+    const planFile = createPrivateFile(path.join(dir, "deploy.tfplan"));
     const { plan } = await timed("plan", () => planStack({ dir: stackDir, env, planArgs, onProgress: progress, planFile }));
-    fs.chmodSync(planFile, 0o600);
     const summary: DeploySummary = { verdict: judgePlan(plan), imports: importsOf(plan), replaceForcedBy: replaceForcedBy(plan) };
-
-    // 4. facts and policy
     progress("policy: reading what runs now (cluster, chart repository) and judging the plan");
     const facts = await timed("facts", () => (o.facts ?? ((p) => gatherFacts(p, { env, timeoutMs: o.config.verify.commandTimeoutSeconds * 1000 })))(plan));
     const policy = await timed("policy", () => runPolicy(plan, facts, { acks: o.policyAcks, allowDestroy: o.allowDestroy }));
     const base = { guards, summary, policy, timings };
-    if (policy.refused) return { outcome: "refused", ...base };
-    if (o.dryRun) return { outcome: "dry-run", ...base };
-
-    // 5. confirm and apply exactly the saved plan
-    if (!summary.verdict.noChanges || summary.imports.length) {
-      if (!(await o.confirm(summary, policy, planFile))) return { outcome: "declined", ...base };
-      await timed("apply", () => applyPlan({ dir: stackDir, env, planFile, onProgress: progress }));
-    } else {
+    if (policy.refused) return { done: { outcome: "refused" as const, ...base } };
+    if (o.dryRun) return { done: { outcome: "dry-run" as const, ...base } };
+    if (summary.verdict.noChanges && !summary.imports.length) {
       progress("no changes: nothing to apply");
+      return { base };
     }
-    fs.rmSync(privateDir, { recursive: true, force: true });
+    if (!(await o.confirm(summary, policy, planFile))) return { done: { outcome: "declined" as const, ...base } };
+    // a Helm upgrade waits up to the release's own timeout; the apply may take that and some
+    const applySeconds = o.config.release.timeoutSeconds + 600;
+    await timed("apply", () => applyPlan({ dir: stackDir, env, planFile, onProgress: progress, deadlines: { applySeconds } }));
+    return { base };
+  });
+  if ("done" in planned) return planned.done!;
+  const { base } = planned;
 
-    // 6. verify-upgrade
-    progress("verify-upgrade: the seven-step checklist");
-    const verify = await timed("verify", () => (o.verify ?? ((dir) => defaultVerify(o.config, dir, env, progress, planArgs)))(stackDir));
-    const passed = verify.every((r) => r.verdict === "PASS" || r.verdict === "SKIP");
-    return { outcome: passed ? (summary.verdict.noChanges ? "no-changes" : "applied") : "verify-failed", ...base, verify };
-  } finally {
-    fs.rmSync(privateDir, { recursive: true, force: true });
-  }
+  // 6. verify-upgrade
+  progress("verify-upgrade: the seven-step checklist");
+  const verify = await timed("verify", () => (o.verify ?? ((d) => defaultVerify(o.config, d, env, progress, planArgs)))(stackDir));
+  const passed = verify.every((r) => r.verdict === "PASS" || r.verdict === "SKIP");
+  return { outcome: passed ? (base.summary.verdict.noChanges ? "no-changes" : "applied") : "verify-failed", ...base, verify };
 }
 
 /** verify-upgrade with step 7 re-planning the stack just synthesized (not a second synth). */
@@ -169,22 +164,10 @@ function defaultVerify(config: StackConfig, stackDir: string, env: NodeJS.Proces
     env,
     planToZero: async () => {
       progress("verify step 7: planning again (expect no changes)");
-      const dir = makePrivateDir();
-      try {
-        const { verdict } = await planStack({ dir: stackDir, env, planArgs, onProgress: progress, planFile: path.join(dir, "verify.tfplan") });
-        return verdict.noChanges ? [] : formatVerdict(verdict).slice(1).map((l) => l.trim());
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      const { verdict } = await planStack({ dir: stackDir, env, planArgs, onProgress: progress });
+      return verdict.noChanges ? [] : formatVerdict(verdict).slice(1).map((l) => l.trim());
     },
   });
-}
-
-/** A temporary folder only this user can enter (plan files hold secrets in clear). */
-export function makePrivateDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authentik-stack-deploy-"));
-  fs.chmodSync(dir, 0o700);
-  return dir;
 }
 
 export { TerraformError };

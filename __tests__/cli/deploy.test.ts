@@ -9,6 +9,9 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ROOT } from "../support/synth";
+import { summaryLines } from "../../cli/deploy";
+import { judgePlan } from "../../engine/plan";
+import { importsOf, replaceForcedBy } from "../../engine/deploy";
 
 const BIN = path.join(ROOT, "bin", "authentik-stack.js");
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "ak-deploy-cli-"));
@@ -63,9 +66,6 @@ describe("authentik-stack deploy, before anything runs", () => {
 
 describe("the deploy summary", () => {
   it("per resource: action and changed attributes, what forces a replace, moves and imports apart", () => {
-    const { summaryLines } = require("../../cli/deploy");
-    const { judgePlan } = require("../../lib/plan");
-    const { importsOf, replaceForcedBy } = require("../../engine/deploy");
     const rc = (address: string, actions: string[], before: any, after: any, extra: any = {}) => ({ address, mode: "managed", type: address.split(".")[0], change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra.change }, ...(extra.previous_address ? { previous_address: extra.previous_address } : {}) });
     const plan = {
       format_version: "1.2",
