@@ -3,7 +3,8 @@
  * everything in it is served: every operation is generic CRUD or an implemented action.
  */
 import * as fs from "fs";
-import { archivePath, trimmedSpec, DEFAULT_OUT } from "../../scripts/trim-openapi";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { archivePath, trimmedSpec, DEFAULT_OUT } = require("../../scripts/trim-openapi") as { archivePath(): string; trimmedSpec(): unknown; DEFAULT_OUT: string };
 import { buildRoutes, loadSpec } from "../../authentik-api/spec";
 import { ACTIONS } from "../../authentik-api/semantics";
 
