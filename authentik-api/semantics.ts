@@ -15,6 +15,7 @@ import type { Collection } from "./spec";
 import type { Rec } from "./store";
 import { MANAGED_OUTPOST, MANAGED_OUTPOST_NAME, OUTPOST_CONFIG_FIELDS } from "./model-defaults";
 import { parseDuration } from "./duration";
+import { pyType } from "./validate";
 
 export interface SemanticContext {
   core: AuthentikApiCore;
@@ -108,22 +109,13 @@ export const COMPUTED: Record<string, Record<string, Computed>> = {
   },
 };
 
-/** dacite's message for a wrong type (authentik wraps it in "Failed to validate config: ..."). */
-function daciteType(v: unknown): string {
-  if (v === null) return "NoneType";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "string") return "str";
-  return "dict";
-}
 
 function checkOutpostConfig(config: Record<string, unknown>): string | undefined {
   const pyName = { str: "str", bool: "bool", int: "int", dict: "dict[str, str]", list: "list[str]" } as const;
   for (const [k, spec] of Object.entries(OUTPOST_CONFIG_FIELDS)) {
     if (!(k in config)) continue;
     const v = config[k];
-    const t = daciteType(v);
+    const t = pyType(v);
     const ok = (v === null && spec.optional) || t === spec.type;
     if (!ok) {
       const should = spec.optional ? `typing.Optional[${pyName[spec.type]}]` : pyName[spec.type];

@@ -28,7 +28,8 @@ const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-function pyType(v: unknown): string {
+/** Python's type name of a JSON value (DRF's and dacite's messages name it). */
+export function pyType(v: unknown): string {
   if (v === null) return "NoneType";
   if (Array.isArray(v)) return "list";
   if (typeof v === "boolean") return "bool";
