@@ -73,6 +73,11 @@ try {
     }
   }
 } catch (e) {
+  // bad config or input: one line per problem, exit 2 (cli/exit-codes.ts); guard errors and the rest: exit 1
+  if (e && e.name === "ConfigError" && Array.isArray(e.problems)) {
+    for (const p of e.problems) process.stderr.write(`[synth] ${String(p).replace(/\s*\n\s*/g, " ")}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`[synth] failed: ${e.message}\n`);
   process.exit(1);
 }

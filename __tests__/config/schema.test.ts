@@ -127,6 +127,21 @@ describe("a bad override file through the CLI", () => {
   });
 });
 
+describe("a bad override file through npm run synth", () => {
+  it("exits 2, one line per problem, writes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-cfg-synth-"));
+    const cfg = path.join(dir, "cfg.json");
+    fs.writeFileSync(cfg, JSON.stringify({ catchAll: { resourceName: null }, outpost: { shmSizeLimit: "0Gi" } }));
+    const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "synth.js")], { cwd: dir, encoding: "utf8", env: { ...process.env, AUTHENTIK_STACK_CONFIG: cfg } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^\[synth\] config\.outpost\.shmSizeLimit: "0Gi" is zero/),
+      expect.stringMatching(/^\[synth\] config\.catchAll\.resourceName: null is not a string/),
+    ]);
+    expect(fs.readdirSync(dir)).toEqual(["cfg.json"]);
+  });
+});
+
 describe("the published JSON Schema", () => {
   const file = path.join(ROOT, "config", "override.schema.json");
   it("is the one scripts/gen-config-schema.js writes (regenerate with npm run gen:config-schema)", () => {
