@@ -2,7 +2,7 @@
 // loopback HTTP), terraform validate against the real providers, and the offline plan-to-zero proof.
 const common = {
   testEnvironment: "node",
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: true }] },
   moduleFileExtensions: ["ts", "js", "json"],
 };
 module.exports = {

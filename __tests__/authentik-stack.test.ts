@@ -64,7 +64,7 @@ describe("parity with the live stack", () => {
     expect(ref.resources).toHaveLength(17);
   });
 
-  it.each(ref.resources.map((r: any) => [r.address, r]))("%s has every listed value", (address, r: any) => {
+  it.each((ref.resources as any[]).map((r): [string, any] => [r.address, r]))("%s has every listed value", (address: string, r: any) => {
     const [type, name] = locate(address)!.split(".");
     const actual = toReference(json.resource[type][name]);
     const values = { ...r.values };

@@ -18,7 +18,7 @@ const started = process.hrtime.bigint();
 
 // what the build compiles (tsconfig "include": its top-level entries) and what the bindings come from
 const SOURCES = [
-  ...new Set(JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")).include.map((g) => g.split("/")[0])),
+  ...new Set(JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8")).include.map((g) => g.split("/")[0])),
   "schemas",
 ];
 function newestSource(p, newest = 0) {
@@ -38,7 +38,7 @@ const newest = SOURCES.reduce((n, s) => newestSource(path.join(root, s), n), 0);
 if (!fs.existsSync(path.join(root, ".gen", ".fingerprint")) || newest > built) {
   process.stderr.write("[synth] sources changed; compiling (npm run build)\n");
   execFileSync(process.execPath, [path.join(root, "scripts", "gen-bindings.js"), "--if-stale"], { stdio: "inherit", cwd: root });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
   fs.writeFileSync(stamp, new Date().toISOString() + "\n");
 }
 

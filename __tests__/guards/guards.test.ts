@@ -6,23 +6,26 @@
 import { parse, stringify } from "yaml";
 import { runGuards, GUARDS, formatFinding, checkAcknowledgements } from "../../guards/registry";
 import { Finding, StackJson } from "../../guards/types";
-import { clone, guardContext, outpostConfig, setOutpostConfig, synthJson } from "../support/synth";
+import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
-const base = synthJson();
+// Lazy, so the work happens inside a test (mutation testing attributes coverage per test).
+let synthesized: StackJson | undefined;
+const base = (): StackJson => (synthesized ??= realStackJson());
 const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
-const baseline = new Set(runGuards(guardContext(base)).findings.map(key));
+let baselineKeys: Set<string> | undefined;
+const baseline = () => (baselineKeys ??= new Set(runGuards(guardContext(base())).findings.map(key)));
 
 /** Guard ids of findings the mutation adds over the real stack. */
 function newIds(stack: StackJson, ctxPatch: (c: any) => any = (c) => c): string[] {
   const report = runGuards(ctxPatch(guardContext(stack)));
-  return [...new Set(report.findings.filter((f) => !baseline.has(key(f))).map((f) => f.id))].sort();
+  return [...new Set(report.findings.filter((f) => !baseline().has(key(f))).map((f) => f.id))].sort();
 }
 function newFindings(stack: StackJson): Finding[] {
-  return runGuards(guardContext(stack)).findings.filter((f) => !baseline.has(key(f)));
+  return runGuards(guardContext(stack)).findings.filter((f) => !baseline().has(key(f)));
 }
 
 function mutateOutpost(fn: (cfg: any) => void): StackJson {
-  const s = clone(base);
+  const s = clone(base());
   const cfg = outpostConfig(s);
   fn(cfg);
   setOutpostConfig(s, cfg);
@@ -32,14 +35,14 @@ const dep = (cfg: any) => cfg.kubernetes_json_patches.deployment as any[];
 const svc = (cfg: any) => cfg.kubernetes_json_patches.service as any[];
 
 function mutateValues(fn: (v: any) => void): StackJson {
-  const s = clone(base) as any;
+  const s = clone(base()) as any;
   const v = parse(s.locals.authentik_values);
   fn(v);
   s.locals.authentik_values = stringify(v);
   return s;
 }
 function mutateAlerts(fn: (groups: any[]) => void): StackJson {
-  const s = clone(base) as any;
+  const s = clone(base()) as any;
   const doc = parse(s.output.alerting_rules_yaml.value);
   fn(doc.groups);
   s.output.alerting_rules_yaml.value = stringify(doc);
@@ -48,7 +51,8 @@ function mutateAlerts(fn: (groups: any[]) => void): StackJson {
 const rule = (groups: any[], name: string) => groups.flatMap((g) => g.rules).find((r: any) => r.alert === name);
 
 describe("the real stack", () => {
-  const report = runGuards(guardContext(base));
+  let r: ReturnType<typeof runGuards> | undefined;
+  const report = { get findings() { return (r ??= runGuards(guardContext(base()))).findings; } };
   it("has no error findings", () => {
     expect(report.findings.filter((f) => f.severity === "error").map(formatFinding)).toEqual([]);
   });
@@ -141,18 +145,18 @@ describe("AK003 postgres env", () => {
 
 describe("AK004 managed field", () => {
   it("fires when the outpost sets managed", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.authentik_outpost.embedded.managed = "goauthentik.io/outposts/embedded";
     expect(newIds(s)).toEqual(["AK004"]);
   });
   it("fires, with the pin-it-explicitly fix, when the provider schema gains managed", () => {
-    const ids = newIds(base, (ctx) => {
+    const ids = newIds(base(), (ctx) => {
       const schema = clone(ctx.authentikSchema);
       Object.values<any>(schema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes.managed = { type: "string", optional: true, computed: true };
       return { ...ctx, authentikSchema: schema };
     });
     expect(ids).toEqual(["AK004"]);
-    const ctx = guardContext(base);
+    const ctx = guardContext(base());
     const schema = clone(ctx.authentikSchema);
     Object.values<any>(schema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes.managed = { type: "string", optional: true };
     const f = runGuards({ ...ctx, authentikSchema: schema }).findings.find((x) => x.id === "AK004")!;
@@ -160,7 +164,7 @@ describe("AK004 managed field", () => {
     expect(f.fix).toContain("PostgreSQL session backend");
   });
   it("the committed schema has no managed attribute on authentik_outpost", () => {
-    const attrs = Object.values<any>(guardContext(base).authentikSchema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes;
+    const attrs = Object.values<any>(guardContext(base()).authentikSchema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes;
     expect(Object.keys(attrs).sort()).toEqual(["config", "id", "name", "protocol_providers", "service_connection", "type"]);
   });
 });
@@ -212,7 +216,7 @@ describe("AK007 alert matchers", () => {
     expect(newIds(mutateAlerts((g) => (rule(g, "AuthentikOutpostRestarts").expr = rule(g, "AuthentikOutpostRestarts").expr.replace('pod=~"ak-outpost-.*"', 'pod=~"authentik-outpost-.*"'))))).toEqual(["AK007"]);
   });
   it("fires when the alert output is gone", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     delete s.output.alerting_rules_yaml;
     expect(newIds(s)).toEqual(["AK007"]);
   });
@@ -237,12 +241,12 @@ describe("AK008 chart values", () => {
 
 describe("AK009 TTLs", () => {
   it("fires when access_token_validity is not an authentik duration", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.authentik_provider_proxy.catchall.access_token_validity = "weeks=four";
     expect(newIds(s)).toEqual(["AK009"]);
   });
   it("fires when session_duration is not an authentik duration", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.authentik_stage_user_login.default_login.session_duration = "4w";
     expect(newIds(s)).toEqual(["AK009"]);
   });
@@ -250,17 +254,17 @@ describe("AK009 TTLs", () => {
 
 describe("AK010 secrets hygiene", () => {
   it("fires on PEM material inlined into a Secret", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.kubernetes_secret.tls_secret.data["tls.key"] = "-----BEGIN PRIVATE KEY-----\nMIIB...\n-----END PRIVATE KEY-----\n";
     expect(newIds(s)).toEqual(["AK010"]);
   });
   it("fires on a literal provider token", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.provider.authentik[0].token = "not-a-reference-token";
     expect(newIds(s)).toEqual(["AK010"]);
   });
   it("fires on a literal database password", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.kubernetes_secret.pgbouncer_auth.data["userlist.txt"] = '"authentik" "hunter2"\n';
     expect(newIds(s)).toEqual(["AK010"]);
   });
@@ -268,7 +272,7 @@ describe("AK010 secrets hygiene", () => {
 
 describe("acknowledgements", () => {
   it("mark a warning acknowledged, keep it in the report, and leave errors alone", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.authentik_provider_proxy.catchall.access_token_validity = "weeks=four";
     const r = runGuards(guardContext(s), [{ id: "AK010", match: "pgbouncer_config", reason: "moving the password to the Secret in a later change" }]);
     const acked = r.findings.filter((f) => f.acknowledged);
@@ -324,18 +328,18 @@ describe("effects after all patches (ops appended after the correct ones)", () =
 
 describe("what the stack must contain", () => {
   it("a missing outpost record is an error (AK001)", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     delete s.resource.authentik_outpost;
     expect(newIds(s)).toEqual(["AK001"]);
     expect(newFindings(s)[0].message).toContain("no outpost record named 'authentik Embedded Outpost'");
   });
   it("an outpost record with an unreadable config is an error (AK001)", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     s.resource.authentik_outpost.embedded.config = "{not json";
     expect(newIds(s)).toEqual(["AK001"]);
   });
   it("a missing Helm release is an error (AK003: no Secret for the outpost env)", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     delete s.resource.helm_release;
     expect(newIds(s)).toEqual(["AK003"]);
     expect(newFindings(s).map((f) => f.message).join()).toContain("no Helm release named 'goauthentik'");
@@ -346,7 +350,7 @@ describe("what the stack must contain", () => {
     expect(newFindings(s).find((f) => f.id === "AK003")!.message).toContain("names no existingSecret");
   });
   it("a missing catch-all provider is an error (AK009)", () => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     delete s.resource.authentik_provider_proxy.catchall;
     expect(newIds(s)).toEqual(["AK009"]);
   });
@@ -354,7 +358,7 @@ describe("what the stack must contain", () => {
 
 describe("AK010 finds literal secrets anywhere", () => {
   const ids = (mutate: (s: any) => void) => {
-    const s = clone(base) as any;
+    const s = clone(base()) as any;
     mutate(s);
     return newIds(s);
   };
@@ -392,7 +396,7 @@ describe("AK010 finds literal secrets anywhere", () => {
     })).toEqual([]);
   });
   it("reports a Vault value in a ConfigMap or plain env as a warning, not an error", () => {
-    const r = runGuards(guardContext(base)).findings.filter((f) => f.id === "AK010");
+    const r = runGuards(guardContext(base())).findings.filter((f) => f.id === "AK010");
     expect(r.map((f) => f.severity)).toEqual(["warning", "warning"]);
   });
 });

@@ -36,7 +36,7 @@ function helmUpdate(after: (a: any) => void, actions = ["update"]) {
   r.change.actions = actions;
   after(r.change.after);
   r.change.after_unknown = { ...r.change.after_unknown, metadata: true };
-  delete r.change.after.metadata;
+  delete (r.change.after as { metadata?: unknown }).metadata;
   return r;
 }
 const setValues = (text: string) => (a: any) => (a.values = [text]);
@@ -159,7 +159,7 @@ describe("PL003 no image older than the one running", () => {
   });
   it("a first install (nothing running) passes; a no-op release is not judged", () => {
     const create = clone(HELM);
-    create.change = { ...create.change, actions: ["create"], before: null };
+    create.change = { ...create.change, actions: ["create"], before: null as any };
     expect(runPolicy(planOf(create), facts({ running: [], targetAppVersionError: "unreachable" })).findings.map((f) => f.id)).toEqual([]);
     expect(runPolicy(planOf(clone(HELM)), { releases: {} }).findings).toEqual([]);
   });

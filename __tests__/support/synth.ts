@@ -8,10 +8,8 @@ import { DeepPartial, StackConfig, loadConfig } from "../../config";
 import { ValuesFile } from "../../config/values-file";
 import { AuthentikStack } from "../../constructs/authentik-stack";
 import { StackJson } from "../../guards/types";
-import { GuardContext } from "../../guards/types";
-import { chartVersionsIn, loadGuardInputs } from "../../guards/inputs";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { ROOT, clone, guardContext, outpostConfig, setOutpostConfig } from "./stack-json";
 
 /** The stack's JSON exactly as synthesis writes it (resolved tokens), without writing. */
 export function synthJson(overrides: DeepPartial<StackConfig> = {}, values?: ValuesFile): StackJson {
@@ -29,22 +27,6 @@ export function synthToDir(overrides: DeepPartial<StackConfig> = {}): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "ak-out-"));
   buildApp(out, overrides).app.synth();
   return path.join(out, "stacks", "authentik");
-}
-
-/** A guard context over a stack JSON, with the repo's schema and chart keys. */
-export function guardContext(stack: StackJson, config: StackConfig = loadConfig()): GuardContext {
-  return { stack, config, ...loadGuardInputs(ROOT, chartVersionsIn(stack)) };
-}
-
-/** A deep copy, so mutation tests never share state. */
-export const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-
-/** The outpost config object of a stack JSON, and a setter that re-encodes it. */
-export function outpostConfig(stack: StackJson): any {
-  return JSON.parse((stack.resource as any).authentik_outpost.embedded.config);
-}
-export function setOutpostConfig(stack: StackJson, cfg: any): void {
-  (stack.resource as any).authentik_outpost.embedded.config = JSON.stringify(cfg);
 }
 
 /** Whether a synthesized block belongs to the identity layer (constructs/identity, path <stack>/identity/...). */
