@@ -120,7 +120,7 @@ describe("authentik-stack verify-upgrade", () => {
 describe("no stack traces: each class of bad input is one line and exit 2", () => {
   const withOutpostConfig = (name: string, config: unknown) => {
     const s = clone(synthJson());
-    const rec: any = Object.values(s.resource.authentik_outpost)[0];
+    const rec: any = Object.values(s.resource!.authentik_outpost)[0];
     rec.config = config;
     return write(name, s);
   };

@@ -11,7 +11,7 @@ import { ROOT, identityAddresses, synthJson } from "../support/synth";
 import { loadConfig } from "../../config/load";
 import { AuthentikStack, readImports } from "../../constructs/authentik-stack";
 import { DEFAULT_IDENTITY, IdentityConfig, identityProblems, isSuperuserGroup, invitationTargetsOf, groupAssignmentExpression } from "../../config/identity";
-import { AdoptionError, formatAdoption, parseAdoption } from "../../config/adoption";
+import { formatAdoption, parseAdoption } from "../../config/adoption";
 
 const json: any = synthJson();
 const R = json.resource;

@@ -9,6 +9,8 @@ import { ValuesFile } from "../../config/values-file";
 import { AuthentikStack } from "../../constructs/authentik-stack";
 import { StackJson } from "../../guards/types";
 
+import { clone } from "./stack-json";
+
 export { ROOT, clone, guardContext, outpostConfig, setOutpostConfig } from "./stack-json";
 
 /** The stack's JSON exactly as synthesis writes it (resolved tokens), without writing. */
