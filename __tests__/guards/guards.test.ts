@@ -321,6 +321,17 @@ describe("effects after all patches (ops appended after the correct ones)", () =
     const s = mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec/selector" }));
     expect(newFindings(s)[0].attribute).toBe("config.kubernetes_json_patches.service[1]");
   });
+  it("names an op above the path (replace /spec) and a move away from it", () => {
+    const above = mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec", value: { type: "ClusterIP", ports: [] } }));
+    expect(newFindings(above).find((f) => f.id === "AK001")!.attribute).toBe("config.kubernetes_json_patches.service[1]");
+    const moved = mutateOutpost((c) => svc(c).push({ op: "move", from: "/spec/selector", path: "/metadata/annotations" }));
+    expect(newIds(moved)).toEqual(["AK001"]);
+    expect(newFindings(moved)[0].attribute).toBe("config.kubernetes_json_patches.service[1]");
+  });
+  it("names the patch list when no op touched the path", () => {
+    const s = mutateOutpost((c) => (c.kubernetes_json_patches.service = []));
+    expect(newFindings(s)[0].attribute).toBe("config.kubernetes_json_patches.service");
+  });
   it("a Service selector that is not an object is no selector", () => {
     expect(newIds(mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec/selector", value: "x" })))).toEqual(["AK001"]);
   });
