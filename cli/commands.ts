@@ -11,4 +11,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "plan-to-zero", summary: "synthesize, terraform init + plan, and report every change (none expected)", load: () => import("./plan-to-zero") },
   { name: "verify-upgrade", summary: "run the seven-step upgrade checklist against the cluster", load: () => import("./verify-upgrade") },
   { name: "deploy", summary: "guards, synth, plan, plan policy, confirm, apply that plan, verify-upgrade", load: () => import("./deploy") },
+  { name: "adopt", summary: "find the identity layer's live objects in authentik and write the adoption file (imports)", load: () => import("./adopt") },
+  { name: "invite", summary: "invitations to the invitation-enrollment flow, and group assignment", load: () => import("./invite") },
 ];

@@ -164,6 +164,12 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
       io.out(commandHelp(spec, path));
       return EXIT.ok;
     }
+    // an option before the command: --json is carried to the command, anything else is refused as an option
+    if (sub.startsWith("-")) {
+      if (sub === "--json" && rest.length && !rest[0].startsWith("-")) return runCommand(spec, [...rest, "--json"], io, path);
+      const bad = argv.find((a) => a.startsWith("-") && a !== "--json") ?? sub;
+      throw new UsageError(`unknown option '${bad}'; allowed: --help (options go after the command: ${Object.keys(spec.subcommands).join(", ")}). Fix: ${helpHint}`);
+    }
     const child = spec.subcommands[sub];
     if (!child) {
       const dym = didYouMean(sub, Object.keys(spec.subcommands));

@@ -6,6 +6,11 @@
  * Fails closed: a `show -json` it can't read (empty, malformed, wrong shape, too deep, errored) is an
  * error, never "No changes". The plan file lives in a private (0700) directory, is created 0600, and is
  * removed after use. Every terraform run has a deadline (io/exec: the process group is killed).
+ * Adoption: imports that change nothing are listed apart; an import that would also change or replace
+ * the object is a change; a planned delete of a live authentik object is refused (destroysAdopted).
+ *
+ * Longer than 300 lines because the judge's cases (updates, helm values text, imports, adopted deletes)
+ * and the terraform runs share the plan's types; splitting them would scatter one contract.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -28,6 +33,8 @@ export interface PlannedChange {
   readonly previousAddress?: string;
   /** A sentence for the operator about this kind of change. */
   readonly note?: string;
+  /** Set when the resource is also imported (adopted): the import would change the live object. */
+  readonly importing?: string;
 }
 
 export interface PlanVerdict {
@@ -36,7 +43,22 @@ export interface PlanVerdict {
   readonly moves: Array<{ from: string; to: string }>;
   /** Output values that change (not resource changes; listed for information). */
   readonly outputChanges: string[];
+  /** Imports that adopt a live object unchanged (not a change: the object stays as it is). */
+  readonly imports: Array<{ address: string; id: string }>;
+  /** Planned deletes (delete or replace) of live authentik objects: adopted objects must never be destroyed. */
+  readonly destroysAdopted: string[];
   readonly noChanges: boolean;
+}
+
+const IMPORT_NOTE =
+  "an import that also changes the object: the configuration does not match the live object, and applying it " +
+  "would rewrite (or, for a replace, destroy and recreate) what it was meant to adopt. Fix the configuration " +
+  "until the import shows no other change.";
+const ADOPTED_NOTE = "destroys a live authentik object (adopted, or managed in authentik): refused; nothing of the identity layer may be deleted by a plan.";
+
+/** goauthentik resources are live objects in authentik: a planned delete of one is never routine. */
+function isAdoptedType(type: unknown): boolean {
+  return typeof type === "string" && type.startsWith("authentik_");
 }
 
 const HELM_NOTE =
@@ -145,12 +167,22 @@ export function judgePlan(plan: unknown): PlanVerdict {
   assertPlanShape(plan);
   const changes: PlannedChange[] = [];
   const moves: Array<{ from: string; to: string }> = [];
+  const imports: Array<{ address: string; id: string }> = [];
+  const destroysAdopted: string[] = [];
   for (const rc of plan.resource_changes) {
     if (rc.mode === "data") continue;
     const kind = kindOf(rc.change?.actions ?? []);
     const moved = rc.previous_address && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+    const importing = rc.change?.importing ? String(rc.change.importing.id ?? "") : undefined;
     if (!kind) {
       if (moved) moves.push({ from: moved, to: rc.address });
+      if (importing !== undefined) imports.push({ address: rc.address, id: importing });
+      continue;
+    }
+    if ((kind === "delete" || kind === "replace") && isAdoptedType(rc.type)) destroysAdopted.push(rc.address);
+    if (importing !== undefined) {
+      const attributes = kind === "update" || kind === "replace" ? differingPaths(rc.change.before, rc.change.after, undefined, "", 3, false) : [`actions ${rc.change.actions.join("+")}`];
+      changes.push({ address: rc.address, kind, attributes, previousAddress: moved, importing, note: IMPORT_NOTE });
       continue;
     }
     if (kind === "update") {
@@ -174,20 +206,23 @@ export function judgePlan(plan: unknown): PlanVerdict {
   const outputChanges = Object.entries(plan.output_changes ?? {})
     .filter(([, c]: [string, any]) => kindOf(c.actions ?? []) !== undefined)
     .map(([k]) => k);
-  return { changes, moves, outputChanges, noChanges: changes.length === 0 };
+  return { changes, moves, outputChanges, imports, destroysAdopted, noChanges: changes.length === 0 };
 }
 
 /** Human-readable verdict, one line per change. */
 export function formatVerdict(v: PlanVerdict): string[] {
   if (v.noChanges) {
     const lines = ["No changes: the stack plans to zero resource changes."];
+    if (v.imports.length) lines.push(`${v.imports.length} live object(s) are adopted unchanged (import blocks; apply them, then empty the adoption file): ${v.imports.map((i) => i.address).join(", ")}`);
     if (v.moves.length) lines.push(`${v.moves.length} resource(s) move to new addresses with no other change (moved blocks): ${v.moves.map((m) => `${m.from} -> ${m.to}`).join("; ")}`);
     if (v.outputChanges.length) lines.push(`Outputs that change (no infrastructure change): ${v.outputChanges.join(", ")}`);
     return lines;
   }
   const lines = [`${v.changes.length} resource change(s):`];
+  if (v.destroysAdopted.length) lines.unshift(`REFUSED: the plan destroys ${v.destroysAdopted.length} live authentik object(s): ${v.destroysAdopted.join(", ")}. ${ADOPTED_NOTE.split(": ")[1]}`);
   for (const c of v.changes) {
-    const what = c.kind === "helm-values-text" ? "update (values text only)" : c.kind === "other" ? "unknown" : c.kind;
+    const base = c.kind === "helm-values-text" ? "update (values text only)" : c.kind === "other" ? "unknown" : c.kind;
+    const what = c.importing !== undefined ? `import+${base}` : base;
     lines.push(`  ${what.padEnd(9)} ${c.address}${c.previousAddress ? ` (moved from ${c.previousAddress})` : ""}${c.attributes.length ? `: ${c.attributes.join(", ")}` : ""}`);
     if (c.note) lines.push(`            ${c.note}`);
   }
