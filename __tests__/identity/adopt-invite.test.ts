@@ -142,7 +142,7 @@ describe("invite (engine)", () => {
   });
   it("assigns a user to a group, and refuses an unknown user or group", async () => {
     const r = await assignGroup(client(), DEFAULT_IDENTITY, "alice", "Headscale Users");
-    const users = await (await fetch(`${api.url}/api/v3/core/users/?username=alice`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    const users: any = await (await fetch(`${api.url}/api/v3/core/users/?username=alice`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     expect(users.results[0].groups).toContain(PK.groups["Headscale Users"]);
     expect(r).toMatchObject({ username: "alice", group: "Headscale Users" });
     await expect(assignGroup(client(), DEFAULT_IDENTITY, "carol", "Headscale Users")).rejects.toThrow(/user "carol": no such user in authentik/);
