@@ -17,6 +17,7 @@ import { pathText, PolicyAcknowledgement, PolicyFacts, PolicyReport, runPolicy }
 import { gatherFacts } from "./deploy-facts";
 import { packageRoot } from "../config/paths";
 import { createPrivateFile, withPrivateDir } from "../io/fs";
+import { InputError } from "../lib/errors";
 
 export type DeployOutcome =
   | "applied" // applied and verified
@@ -122,7 +123,14 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
 
   // 2. synth
   progress("synth: writing cdk.tf.json");
-  await timed("synth", () => app.synth());
+  await timed("synth", () => {
+    try {
+      app.synth();
+    } catch (e) {
+      if ((e as Error).name === "ConfigError") throw e;
+      throw new InputError(`synth failed: ${(e as Error).message.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 3).join(" ")}. Fix: run \`npx authentik-stack check\` or \`npm run synth\` for the details`);
+    }
+  });
   const stackDir = path.resolve(o.outdir ?? "cdktf.out", "stacks", stack.node.id);
   const planArgs = [...(o.planArgs ?? []), ...(o.prepareStackDir?.(stackDir, stack.toTerraform() as StackJson) ?? [])];
 
