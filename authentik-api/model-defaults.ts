@@ -54,6 +54,21 @@ export const MODEL_DEFAULTS: Record<string, Record<string, unknown>> = {
     // provider's default for it (v2026.2.1), which for every other field of this stage equals the model's
     remember_device: "days=30",
   },
+  // authentik/stages/identification/models.py IdentificationStage
+  IdentificationStage: {
+    case_insensitive_matching: true,
+    show_matched_user: true,
+    pretend_user_exists: true,
+    enable_remember_me: false,
+    show_source_labels: false,
+  },
+  // authentik/stages/user_write/models.py UserWriteStage (user_type: UserTypes.EXTERNAL)
+  UserWriteStage: {
+    user_creation_mode: "create_when_required",
+    create_users_as_inactive: false,
+    user_type: "external",
+    user_path_template: "",
+  },
   // authentik/flows/models.py Flow (policy_engine_mode from PolicyBindingModel: "any")
   Flow: {
     layout: "stacked",
