@@ -214,7 +214,7 @@ export const DEFAULT_IDENTITY: IdentityConfig = {
       deniedAction: "message_continue", // authentik default
       policyEngineMode: "any", // authentik default
       compatibilityMode: false, // authentik default (provider default true differs: set explicitly)
-      background: "/static/dist/assets/images/flow_background.jpg", // authentik default background
+      background: "", // authentik default (none: the server shows its default image; provider default differs)
     },
     stages: {
       invitation: {

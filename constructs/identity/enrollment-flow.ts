@@ -113,6 +113,9 @@ export class EnrollmentFlow extends Construct {
         terminateOtherSessions: s.login.terminateOtherSessions,
         networkBinding: s.login.networkBinding,
         geoipBinding: s.login.geoipBinding,
+        // provider 2026.2.1 does not read these two back (its state holds ""), so every plan would
+        // rewrite them; kept as authentik holds them, like the default login stage
+        lifecycle: { ignoreChanges: ["network_binding", "geoip_binding"] as any },
       }),
       s.login.key,
     );
