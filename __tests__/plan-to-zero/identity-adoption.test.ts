@@ -18,6 +18,7 @@ import { authentikClient } from "../../io/authentik-client";
 import { startAuthentikApi, AuthentikApiServer } from "../../authentik-api/server";
 import { GoauthentikWorkdir, goauthentikPart, realGoauthentik } from "../support/goauthentik-workdir";
 import { identitySeed, PK } from "../support/identity-world";
+import { runPolicy } from "../../policy";
 
 jest.setTimeout(900_000);
 const TOKEN = "test-identity-adoption-token-7a21";
@@ -52,8 +53,10 @@ const plan = (wd: GoauthentikWorkdir) => planStack({ dir: wd.dir, env: { ...wd.e
 describeWithRealProvider("adopting the live identity objects (real provider, loopback API)", () => {
   it("plans 25 imports and no other change; after applying them, the emptied adoption file plans to zero", async () => {
     const wd = await workdir("adopt", DEFAULT_IDENTITY, imports);
-    const { verdict } = await plan(wd);
+    const { verdict, plan: raw } = await plan(wd);
     expect(verdict.changes).toEqual([]);
+    // the deploy policy passes a clean adoption (imports with no other change: PL005 has nothing to say)
+    expect(runPolicy(raw, { releases: {} }).findings).toEqual([]);
     expect(verdict.noChanges).toBe(true);
     expect(verdict.imports).toHaveLength(25);
     expect(verdict.imports).toContainEqual({ address: "authentik_flow.invitation_enrollment", id: "invitation-enrollment" });
@@ -70,8 +73,12 @@ describeWithRealProvider("adopting the live identity objects (real provider, loo
   it("a configuration that does not match a live object shows as import+update of that attribute", async () => {
     const wrong = structuredClone(DEFAULT_IDENTITY) as any;
     wrong.bruteForcePolicy.threshold = 10;
-    const { verdict } = await plan(await workdir("mismatch", wrong, imports));
+    const { verdict, plan: raw } = await plan(await workdir("mismatch", wrong, imports));
     expect(verdict.noChanges).toBe(false);
+    // and `deploy` refuses it: an import that would also change the live object (PL005)
+    const policy = runPolicy(raw, { releases: {} });
+    expect(policy.findings.map((f) => `${f.id} ${f.severity} ${f.address}`)).toEqual(["PL005 error authentik_policy_reputation.brute_force_protection"]);
+    expect(policy.findings[0].message).toContain("the import would also change it (threshold)");
     expect(verdict.changes.map((c) => [c.address, c.kind, c.importing, c.attributes])).toEqual([["authentik_policy_reputation.brute_force_protection", "update", PK.reputation, ["threshold"]]]);
   });
 
