@@ -11,9 +11,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { psql } from "./postgres";
 
+class AkError extends Error {}
+
 function fail(msg: string): never {
-  process.stderr.write(`ak (box stand-in): ${msg}\n`);
-  process.exit(2);
+  throw new AkError(msg);
 }
 
 /** Python's datetime.isoformat() for PostgreSQL's timestamptz text ("2026-12-28 01:02:03.5+00"). */
@@ -41,4 +42,11 @@ function main(argv: string[]): void {
   process.stdout.write(JSON.stringify({ count: Number(count), max_expires: max ? pythonIsoformat(max) : null }).replace(/,"/g, ', "').replace(/":/g, '": ') + "\n");
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`ak (box stand-in): ${e instanceof AkError ? e.message : (e as Error).message.split("\n")[0]}\n`);
+    process.exit(2);
+  }
+}

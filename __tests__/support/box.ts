@@ -1,0 +1,71 @@
+/**
+ * The rehearsal box as the e2e tests use it: through the operator's own command (`authentik-stack box
+ * up`), in a private box folder, with the environment its `export` lines give a shell.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import { ROOT } from "./synth";
+
+export const BIN = path.join(ROOT, "bin", "authentik-stack.js");
+
+export interface Run {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Run {
+  const r: SpawnSyncReturns<string> = spawnSync(cmd, args, { encoding: "utf8", env, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 600000, input: opts.input, maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, out: r.stdout ?? "", err: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
+}
+
+export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Run {
+  return run(process.execPath, [BIN, ...args], env, { timeoutMs });
+}
+
+/** Turns `box up`'s export lines into variables, as `eval` in a shell would (through sh itself). */
+export function evalExports(lines: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const r = spawnSync("sh", ["-c", `${lines}\nenv -0`], { encoding: "utf8", env: base });
+  if (r.status !== 0) throw new Error(`eval of box up's output failed: ${r.stderr}`);
+  return Object.fromEntries(r.stdout.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+}
+
+/** A fresh box folder for one test file, and an environment without the caller's box or kube settings. */
+export function boxEnv(): NodeJS.ProcessEnv {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-box-test-"));
+  fs.rmSync(dir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, AUTHENTIK_STACK_BOX_DIR: dir };
+  for (const k of ["KUBECONFIG", "PG_CONN_STR", "VAULT_ADDR", "VAULT_TOKEN", "HTTPS_PROXY", "https_proxy", "SSL_CERT_FILE", "AUTHENTIK_STACK_CONFIG"]) delete env[k];
+  return env;
+}
+
+/** Listening TCP sockets (ss), as "address:port pid". */
+export function listeners(): Array<{ local: string; pids: number[] }> {
+  const r = spawnSync("ss", ["-ltnpH"], { encoding: "utf8" });
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const cols = l.trim().split(/\s+/);
+      return { local: cols[3], pids: [...l.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])) };
+    });
+}
+
+/** PIDs of a process and all its descendants (from /proc). */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
+  return out.filter((p) => fs.existsSync(`/proc/${p}`));
+}
