@@ -124,7 +124,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
   }
   const pgBin = postgresBin(env);
   if (!pgBin) throw new BoxEnvironmentError("PostgreSQL server binaries not found (/usr/lib/postgresql/<major>/bin); install Debian's postgresql (apt-get install postgresql) or set PG_BIN");
-  const apiEntry = path.join(packageRoot(), "dist", "authentik-api", "server.js");
+  const apiEntry = path.join(packageRoot(), "dist", "authentik-api", "main.js");
 
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "logs"), { recursive: true, mode: 0o711 });
@@ -223,7 +223,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
       const api = startProc({
         name: "authentik-api",
         cmd: process.execPath,
-        args: [apiEntry, "--port", String(apiPort), "--token-file", writePrivate(path.join(dir, "authentik-token"), authentikToken), "--state", path.join(dir, "authentik-api.json")],
+        args: [apiEntry, "--port", String(apiPort), "--token-file", writePrivate(path.join(dir, "authentik-token"), authentikToken), "--state", path.join(dir, "authentik-api.json"), "--namespace", c.namespace],
         log: path.join(dir, "logs", "authentik-api.log"),
         ports: [apiPort],
       });
@@ -231,7 +231,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
       await waitFor("authentik API", () => listening(apiPort), 20000, api);
       o.say(`box: authentik API on 127.0.0.1:${apiPort}`);
     } else {
-      o.say("box: authentik API stand-in not built (dist/authentik-api/server.js): the goauthentik resources cannot apply");
+      o.say("box: authentik API stand-in not built (dist/authentik-api/main.js): the goauthentik resources cannot apply");
     }
 
     // the operator's shell: real URLs through the gateway, the box's kubeconfig, PostgreSQL backend

@@ -69,3 +69,55 @@ export function processTree(root: number): number[] {
   for (let i = 0; i < out.length; i++) for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
   return out.filter((p) => fs.existsSync(`/proc/${p}`));
 }
+
+export const STACK_DIR = path.join(ROOT, "cdktf.out", "stacks", "authentik");
+const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+
+/** `cdktf deploy authentik --auto-approve`, as the operator runs it (in the repo, with the box's env). */
+export function cdktfDeploy(env: NodeJS.ProcessEnv): Run {
+  return run(CDKTF, ["deploy", "authentik", "--auto-approve"], { ...env, CI: "1", CHECKPOINT_DISABLE: "1" }, { timeoutMs: 1200000 });
+}
+
+export interface StepJson {
+  readonly step: number;
+  readonly verdict: string;
+  readonly evidence: string;
+}
+
+/** `authentik-stack verify-upgrade --json`: the exit code and each step's verdict. */
+export function verifyUpgrade(env: NodeJS.ProcessEnv, steps: number[] = []): { code: number | null; results: StepJson[]; err: string } {
+  const r = cli(["verify-upgrade", "--json", ...steps.flatMap((s) => ["--step", String(s)])], env, 900000);
+  let results: StepJson[] = [];
+  try {
+    results = JSON.parse(r.out).results;
+  } catch {
+    results = [];
+  }
+  return { code: r.code, results, err: r.err };
+}
+
+export function verdicts(results: readonly StepJson[]): Record<number, string> {
+  return Object.fromEntries(results.map((r) => [r.step, r.verdict]));
+}
+
+/** `authentik-stack plan-to-zero --json`. */
+export function planToZero(env: NodeJS.ProcessEnv): { code: number | null; result: any; err: string } {
+  const r = cli(["plan-to-zero", "--json"], env, 900000);
+  let result: any;
+  try {
+    result = JSON.parse(r.out);
+  } catch {
+    result = { result: "unparsable", out: r.out };
+  }
+  return { code: r.code, result, err: r.err };
+}
+
+/** Polls `check` (sync) every 250 ms until true or timeoutMs; returns whether it became true. */
+export function until(check: () => boolean, timeoutMs = 60000): boolean {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    spawnSync("sleep", ["0.25"]);
+  }
+  return check();
+}
