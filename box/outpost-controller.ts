@@ -2,7 +2,7 @@
  * The outpost controller in the box: what authentik's Kubernetes controller
  * (authentik/outposts/controllers/k8s/, 2026.2) does for each outpost with a service connection,
  * against the box's real API server. The objects come from the project's model of the controller's
- * rendering (lib/outpost-controller: names, labels, ports, the embedded-outpost selector that picks
+ * rendering and patch application (model/outpost-controller: names, labels, ports, the embedded-outpost selector that picks
  * the server pods); the outpost's `kubernetes_json_patches` apply in order (RFC 6902). Reconciling
  * follows the controller's base reconciler:
  *   - the object is missing: create it;
@@ -13,8 +13,8 @@
  * Runs every `intervalMs` (authentik reconciles on save and periodically); the version it renders is
  * the chart version of the running Helm release, as the guards' model assumes.
  */
-import { applyPatch, deepClone, Operation } from "fast-json-patch";
-import { renderControllerObjects } from "../lib/outpost-controller";
+import { renderPatchedObjects } from "../model/outpost-controller";
+import { applyInOrder } from "../model/json-patch";
 import { AuthentikClient, EMBEDDED_OUTPOST, OutpostRecord } from "./authentik-client";
 import { Kube, KubeError } from "./kube";
 
@@ -28,7 +28,7 @@ export interface ControllerEvent {
   readonly why: string;
 }
 
-export function patchesOf(o: OutpostRecord, kind: "deployment" | "service"): Operation[] {
+export function patchesOf(o: OutpostRecord, kind: "deployment" | "service"): unknown[] {
   const p = o.config?.kubernetes_json_patches?.[kind];
   return Array.isArray(p) ? p : [];
 }
@@ -36,7 +36,8 @@ export function patchesOf(o: OutpostRecord, kind: "deployment" | "service"): Ope
 /** The controller's reference objects for one outpost, patches applied (throws when a patch fails). */
 export function referenceObjects(o: OutpostRecord, version: string): { deployment: any; service: any } {
   const c = o.config ?? {};
-  const rendered = renderControllerObjects({
+  const r = renderPatchedObjects(
+    {
     name: o.name,
     type: o.type,
     uuid: o.pk,
@@ -45,15 +46,13 @@ export function referenceObjects(o: OutpostRecord, version: string): { deploymen
     replicas: c.kubernetes_replicas ?? 1,
     version,
     embedded: o.managed === EMBEDDED_OUTPOST,
-  });
-  const patch = (doc: any, ops: Operation[], kind: string) => {
-    try {
-      return ops.length ? applyPatch(deepClone(doc), deepClone(ops), true, false).newDocument : doc;
-    } catch (e) {
-      throw new Error(`JSON Patch failed (${kind}): ${(e as Error).message.split("\n")[0]}`);
-    }
-  };
-  return { deployment: patch(rendered.deployment, patchesOf(o, "deployment"), "deployment"), service: patch(rendered.service, patchesOf(o, "service"), "service") };
+    },
+    { deployment: patchesOf(o, "deployment"), service: patchesOf(o, "service") },
+  );
+  // authentik raises ControllerException("JSON Patch failed: ...") and applies nothing
+  const f = r.failures[0];
+  if (f) throw new Error(`JSON Patch failed (${f.kind}, op ${f.index}): ${f.reason}`);
+  return { deployment: r.deployment, service: r.service };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -61,7 +60,7 @@ const portsOf = (ports: any[] | undefined) => (ports ?? []).map((p) => [p.name, 
 const sortedLabels = (l: Record<string, string> | undefined) => JSON.stringify(Object.entries(l ?? {}).sort());
 
 /** Why the live object needs an update (the controller's NeedsUpdate triggers), or undefined. */
-export function needsUpdate(kind: "Deployment" | "Service", current: any, reference: any, ops: Operation[]): string | undefined {
+export function needsUpdate(kind: "Deployment" | "Service", current: any, reference: any, ops: readonly unknown[]): string | undefined {
   if (kind === "Service" && !same(portsOf(current.spec?.ports), portsOf(reference.spec?.ports))) return "ports differ";
   if (kind === "Deployment") {
     const cc = current.spec?.template?.spec?.containers?.[0] ?? {};
@@ -72,13 +71,9 @@ export function needsUpdate(kind: "Deployment" | "Service", current: any, refere
   }
   if (sortedLabels(current.metadata?.labels) !== sortedLabels(reference.metadata?.labels)) return "labels differ";
   if (ops.length) {
-    let patched;
-    try {
-      patched = applyPatch(deepClone(current), deepClone(ops), false, false).newDocument;
-    } catch (e) {
-      return `patches do not apply to the live object (${(e as Error).message.split("\n")[0]})`;
-    }
-    if (!same(patched, current)) return "the patches would change the live object";
+    const { result, failures } = applyInOrder(current, ops);
+    if (failures.length) return `patches do not apply to the live object (op ${failures[0].index}: ${failures[0].reason})`;
+    if (!same(result, current)) return "the patches would change the live object";
   }
   return undefined;
 }
@@ -145,7 +140,7 @@ export class OutpostController {
     this.o.log(`outpost controller: ${e.action} ${e.kind} ${e.name} (${e.outpost}): ${e.why}`);
   }
 
-  private async reconcile(outpost: OutpostRecord, kind: "Deployment" | "Service", reference: any, ops: Operation[]): Promise<void> {
+  private async reconcile(outpost: OutpostRecord, kind: "Deployment" | "Service", reference: any, ops: readonly unknown[]): Promise<void> {
     const ns = reference.metadata.namespace;
     const collection = kind === "Deployment" ? `/apis/apps/v1/namespaces/${ns}/deployments` : `/api/v1/namespaces/${ns}/services`;
     const name = reference.metadata.name;

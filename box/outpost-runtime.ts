@@ -15,7 +15,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { durationSeconds } from "../lib/duration";
-import { outpostPodLabels } from "../lib/config";
+import { outpostPodLabels } from "../config";
 import { AuthentikClient, EMBEDDED_OUTPOST } from "./authentik-client";
 import { Kube } from "./kube";
 import { PgAccess, psql } from "./postgres";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { packageRoot } from "../lib/paths";
+import { packageRoot } from "../config/paths";
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.AUTHENTIK_STACK_CACHE ?? path.join(os.homedir(), ".cache", "authentik-stack");

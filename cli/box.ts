@@ -5,8 +5,7 @@
  * Exit codes: 0 ok (status: the box is up); 1 status: not (fully) up, or down left something behind;
  * 2 usage; 3 the box could not start (missing binaries or PostgreSQL, a process that would not start).
  */
-import { loadConfig } from "../lib/config";
-import { readOverrides } from "../main";
+import { loadConfig, readOverrides } from "../config";
 import { boxDown, boxStatus, boxUp, exportLines } from "../box/box";
 import { EXIT, UsageError, parseArgs, progress } from "./output";
 

@@ -3,8 +3,8 @@
  * own outpost record, and when it updates a live object (authentik's NeedsUpdate triggers). The live
  * cluster behaviour is covered in __tests__/e2e.
  */
-import { DEFAULT_CONFIG, deriveNames } from "../../lib/config";
-import { SERVER_POD_LABELS } from "../../lib/outpost-controller";
+import { DEFAULT_CONFIG, deriveNames } from "../../config";
+import { SERVER_POD_LABELS } from "../../model/outpost-controller";
 import { EMBEDDED_OUTPOST, OutpostRecord } from "../../box/authentik-client";
 import { needsUpdate, patchesOf, referenceObjects } from "../../box/outpost-controller";
 import { outpostConfig, synthJson } from "../support/synth";
@@ -45,7 +45,7 @@ describe("reference objects", () => {
 
   it("refuses a patch that does not apply, naming it", () => {
     const cfg = { ...stackConfig, kubernetes_json_patches: { service: [{ op: "replace", path: "/spec/nothing/here", value: 1 }] } };
-    expect(() => referenceObjects(record(cfg), "2026.2.2")).toThrow(/JSON Patch failed \(service\)/);
+    expect(() => referenceObjects(record(cfg), "2026.2.2")).toThrow(/JSON Patch failed \(service, op 0\)/);
   });
 });
 

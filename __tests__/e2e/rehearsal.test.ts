@@ -7,8 +7,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG, deriveNames } from "../../lib/config";
-import { SERVER_POD_LABELS } from "../../lib/outpost-controller";
+import { DEFAULT_CONFIG, deriveNames } from "../../config";
+import { SERVER_POD_LABELS } from "../../model/outpost-controller";
 import { alive } from "../../box/procs";
 import { BoxState } from "../../box/box";
 import { ROOT } from "../support/synth";
