@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { StackConfig, deriveNames } from "../config";
 import { packageRoot } from "../config/paths";
 import { startControlPlane, KwokMappings } from "./control-plane";
+import { authentikSeed } from "./authentik-seed";
 import { DaemonSpec } from "./daemon";
 import { KvSecrets } from "./vault-kv";
 import { boxDir, cacheDir, kubeBinaries, missingBinaries, postgresBin } from "./paths";
@@ -223,7 +224,19 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
       const api = startProc({
         name: "authentik-api",
         cmd: process.execPath,
-        args: [apiEntry, "--port", String(apiPort), "--token-file", writePrivate(path.join(dir, "authentik-token"), authentikToken), "--state", path.join(dir, "authentik-api.json"), "--namespace", c.namespace],
+        args: [
+          apiEntry,
+          "--port",
+          String(apiPort),
+          "--token-file",
+          writePrivate(path.join(dir, "authentik-token"), authentikToken),
+          "--state",
+          path.join(dir, "authentik-api.json"),
+          "--seed",
+          writePrivate(path.join(dir, "authentik-seed.json"), JSON.stringify(authentikSeed(c))),
+          "--namespace",
+          c.namespace,
+        ],
         log: path.join(dir, "logs", "authentik-api.log"),
         ports: [apiPort],
       });

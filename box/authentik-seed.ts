@@ -1,0 +1,58 @@
+/**
+ * What a fresh authentik 2026.2 server already holds that the stack refers to or adopts, as the loopback
+ * API's seed ({"objects": {collection: [...]}}): the default flows the proxy provider looks up by slug,
+ * the default login stage, the local Kubernetes service connection (with the config's UUID) and the
+ * embedded outpost authentik creates itself (`managed: goauthentik.io/outposts/embedded`, the config's
+ * UUID, no providers yet; its config as default_outpost_config() has it). The stack imports the stage
+ * and the outpost (they exist in every authentik) and creates everything else.
+ */
+import * as crypto from "crypto";
+import { StackConfig, deriveNames } from "../config";
+import { EMBEDDED_OUTPOST } from "./authentik-client";
+
+export function authentikSeed(c: StackConfig): { objects: Record<string, unknown[]> } {
+  const n = deriveNames(c);
+  const flow = (slug: string, designation: string, name: string) => ({ pk: crypto.randomUUID(), slug, name, title: name, designation });
+  return {
+    objects: {
+      "/flows/instances/": [
+        flow("default-authentication-flow", "authentication", "Welcome to authentik!"),
+        flow(c.catchAll.authorizationFlowSlug, "authorization", "Authorize Application"),
+        flow(c.catchAll.invalidationFlowSlug, "invalidation", "Logged out of application"),
+      ],
+      "/stages/user_login/": [{ pk: crypto.randomUUID(), name: c.loginStage.name, session_duration: "seconds=0" }],
+      "/outposts/service_connections/kubernetes/": [{ pk: c.outpost.serviceConnectionId, name: "Local Kubernetes Cluster", local: true, kubeconfig: {}, verify_ssl: true }],
+      "/outposts/instances/": [
+        {
+          pk: c.outpost.uuid,
+          name: c.outpost.name,
+          type: c.outpost.type,
+          providers: [],
+          service_connection: c.outpost.serviceConnectionId,
+          managed: EMBEDDED_OUTPOST,
+          config: {
+            log_level: "info",
+            docker_labels: null,
+            authentik_host: `${n.authentikUrl}/`,
+            docker_network: null,
+            container_image: null,
+            docker_map_ports: true,
+            refresh_interval: "minutes=5",
+            kubernetes_replicas: 1,
+            kubernetes_namespace: c.namespace,
+            authentik_host_browser: "",
+            object_naming_template: c.outpost.objectNamingTemplate,
+            authentik_host_insecure: false,
+            kubernetes_json_patches: null,
+            kubernetes_service_type: "ClusterIP",
+            kubernetes_image_pull_secrets: [],
+            kubernetes_ingress_class_name: null,
+            kubernetes_disabled_components: [],
+            kubernetes_ingress_annotations: {},
+            kubernetes_ingress_secret_name: "authentik-outpost-tls",
+          },
+        },
+      ],
+    },
+  };
+}
