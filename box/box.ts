@@ -15,7 +15,7 @@ import { startControlPlane, KwokMappings } from "./control-plane";
 import { authentikSeed } from "./authentik-seed";
 import { DaemonSpec } from "./daemon";
 import { KvSecrets } from "./vault-kv";
-import { boxDir, cacheDir, kubeBinaries, missingBinaries, postgresBin } from "./paths";
+import { boxDir, cacheDir, kubeBinaries, kubectlDir, missingBinaries, postgresBin } from "./paths";
 import { ensurePki } from "./pki";
 import { connString, startPostgres } from "./postgres";
 import { ProcRecord, alive, freePorts, listening, startProc, stopProc, waitFor } from "./procs";
@@ -256,6 +256,15 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
     const caBundle = path.join(dir, "ca-bundle.pem");
     fs.writeFileSync(caBundle, fs.readFileSync(pki.ca));
     const tfrc = path.join(cacheDir(env), "terraformrc");
+    // no kubectl on this machine: the one build-kube.sh built, alone in a folder put first on PATH
+    let kubectlPath: Record<string, string> = {};
+    const kdir = kubectlDir(env);
+    if (kdir) {
+      const only = path.join(dir, "bin");
+      fs.mkdirSync(only, { recursive: true });
+      fs.symlinkSync(path.join(kdir, "kubectl"), path.join(only, "kubectl"));
+      kubectlPath = { PATH: `${only}:${env.PATH ?? "/usr/bin:/bin"}`, KUBECTL: path.join(only, "kubectl") };
+    }
     const state: BoxState = {
       dir,
       startedAt: new Date().toISOString(),
@@ -263,6 +272,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
       charts,
       env: {
         KUBECONFIG: cp.kubeconfig,
+        ...kubectlPath,
         VAULT_ADDR: c.vault.address,
         AUTHENTIK_URL: n.authentikUrl,
         HTTPS_PROXY: `http://127.0.0.1:${gatewayPort}`,

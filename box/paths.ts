@@ -66,3 +66,11 @@ export function postgresBin(env: NodeJS.ProcessEnv = process.env): string | unde
   const majors = fs.readdirSync(base).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
   return majors.map((m) => path.join(base, m, "bin")).find((d) => fs.existsSync(path.join(d, "postgres")));
 }
+
+/** kubectl for the box: the machine's, else the one scripts/build-kube.sh built (same version as the server). */
+export function kubectlDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const onPath = (env.PATH ?? "").split(":").some((d) => d && fs.existsSync(path.join(d, "kubectl")));
+  if (onPath) return undefined;
+  const built = path.join(cacheDir(env), "kube", `kubernetes-${kubeVersions().kubernetes}`);
+  return fs.existsSync(path.join(built, "kubectl")) ? built : undefined;
+}

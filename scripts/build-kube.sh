@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the rehearsal box's control plane from the Go module proxy and caches the binaries by version:
-#   $cache/kube/kubernetes-<v>/{kube-apiserver,kube-controller-manager,kube-scheduler}
+#   $cache/kube/kubernetes-<v>/{kube-apiserver,kube-controller-manager,kube-scheduler}, and kubectl when
+#                                   the machine has none (KUBE_WITH_KUBECTL=1 builds it anyway)
 #   $cache/kube/etcd-<v>/etcd
 #   $cache/kube/kwok-<v>/kwok  and  kwok-<v>/stages.yaml (the Stage objects KWOK ships; it refuses to
 #                                   start without them)
@@ -50,6 +51,8 @@ run_with_progress() {
 build_kubernetes() {
   local v=$KUBERNETES_VERSION dest="$cache/kubernetes-$KUBERNETES_VERSION"
   local bins=(kube-apiserver kube-controller-manager kube-scheduler) missing=()
+  # kubectl only where the machine has none (or when asked): the box then puts this one on PATH
+  if ! command -v kubectl >/dev/null || [[ "${KUBE_WITH_KUBECTL:-}" == 1 ]]; then bins+=(kubectl); fi
   for b in "${bins[@]}"; do [[ -x "$dest/$b" ]] || missing+=("$b"); done
   if ((${#missing[@]} == 0)); then log "kubernetes $v: cached"; return; fi
   local src="$cache/src/kubernetes-$v"
@@ -82,6 +85,7 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 G
     run_with_progress "kubernetes $v: go mod tidy" "$src/tidy.log" bash -c "cd '$src' && go mod tidy"
