@@ -3,7 +3,7 @@
  * API's seed ({"objects": {collection: [...]}}): the default flows the proxy provider looks up by slug,
  * the default login stage, the local Kubernetes service connection (with the config's UUID) and the
  * embedded outpost authentik creates itself (`managed: goauthentik.io/outposts/embedded`, the config's
- * UUID, no providers yet; its config as default_outpost_config() has it). The stack imports the stage
+ * UUID, no providers and no service connection yet; its config as default_outpost_config() has it). The stack imports the stage
  * and the outpost (they exist in every authentik) and creates everything else.
  */
 import * as crypto from "crypto";
@@ -28,7 +28,9 @@ export function authentikSeed(c: StackConfig): { objects: Record<string, unknown
           name: c.outpost.name,
           type: c.outpost.type,
           providers: [],
-          service_connection: c.outpost.serviceConnectionId,
+          // not yet connected: the stack sets the service connection together with the config and its
+          // patches, so the controller never renders the outpost without them
+          service_connection: null,
           managed: EMBEDDED_OUTPOST,
           config: {
             log_level: "info",

@@ -16,7 +16,6 @@ export interface ControlPlanePorts {
   readonly etcdClient: number;
   readonly etcdPeer: number;
   readonly apiserver: number;
-  readonly kwokKubelet: number;
   readonly kwokServer: number;
 }
 
@@ -144,7 +143,8 @@ export async function startControlPlane(o: {
       `--config=${kwokConfig}`,
       "--manage-all-nodes=true",
       "--node-ip=127.0.0.1",
-      `--node-port=${ports.kwokKubelet}`,
+      // the kubelet API (logs, exec) is served on the server address: the node advertises that port
+      `--node-port=${ports.kwokServer}`,
       `--server-address=127.0.0.1:${ports.kwokServer}`,
       `--tls-cert-file=${pki.kwokCert}`,
       `--tls-private-key-file=${pki.kwokKey}`,
@@ -152,7 +152,7 @@ export async function startControlPlane(o: {
     ],
     env: { ...process.env, PATH: [...o.kwok.path, process.env.PATH ?? "/usr/bin:/bin"].join(":") },
     log: path.join(logs, "kwok.log"),
-    ports: [ports.kwokKubelet, ports.kwokServer],
+    ports: [ports.kwokServer],
   });
   o.started(kwok);
 
@@ -176,7 +176,10 @@ export async function startControlPlane(o: {
     60000,
     kwok,
   );
-  await waitFor("kwok kubelet port", () => listening(ports.kwokKubelet), 20000, kwok);
+  // the node's addresses (what the API server dials for logs and exec) are not always set by KWOK's
+  // initialize stage: write them once; its heartbeats keep them
+  await kube.request("PATCH", `/api/v1/nodes/${NODE_NAME}/status`, { status: { addresses: [{ type: "InternalIP", address: "127.0.0.1" }, { type: "Hostname", address: NODE_NAME }] } }, "application/merge-patch+json");
+  await waitFor("kwok kubelet API", () => listening(ports.kwokServer), 20000, kwok);
   // the default ServiceAccount appears asynchronously; pods in a new namespace wait for it anyway
   kube.close();
   o.say("control plane: node Ready");

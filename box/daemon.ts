@@ -51,11 +51,7 @@ export async function runDaemon(spec: DaemonSpec): Promise<() => Promise<void>> 
       if (res.statusCode !== 302) return;
       const pods = runtime.readyPods();
       if (pods.length) {
-        try {
-          runtime.session(pods[Math.floor(Math.random() * pods.length)]);
-        } catch (e) {
-          log(`edge: session not recorded: ${(e as Error).message}`);
-        }
+        runtime.session(pods[Math.floor(Math.random() * pods.length)]).catch((e) => log(`edge: session not recorded: ${(e as Error).message}`));
       }
     });
     edgeHandler(req, res);

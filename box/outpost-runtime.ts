@@ -18,7 +18,7 @@ import { durationSeconds } from "../lib/duration";
 import { outpostPodLabels } from "../config";
 import { AuthentikClient, EMBEDDED_OUTPOST } from "./authentik-client";
 import { Kube } from "./kube";
-import { PgAccess, psql } from "./postgres";
+import { PgAccess, psqlAsync } from "./postgres";
 
 export interface PodStart {
   readonly pod: string;
@@ -109,7 +109,7 @@ export class OutpostRuntime {
         this.started.set(key, start);
         const image = p.spec?.containers?.[0]?.image ?? "";
         fs.appendFileSync(this.o.logFile, startupLines(new Date(), embedded, image.split(":").pop() ?? "").map((l) => criLine(new Date(), l)).join("\n") + "\n");
-        this.session(start);
+        await this.session(start);
         this.o.log(`outpost runtime: ${p.metadata.name} started (embedded=${embedded}, session TTL ${ttlSeconds}s)`);
       }
     }
@@ -117,13 +117,13 @@ export class OutpostRuntime {
   }
 
   /** One login through a started pod: a PostgreSQL row, or a file in /dev/shm (filesystem backend). */
-  session(p: PodStart): void {
+  async session(p: PodStart): Promise<void> {
     const key = crypto.randomBytes(16).toString("hex");
     if (!p.embedded) {
       fs.writeFileSync(path.join(this.o.shmDir, `session_${key}`), "");
       return;
     }
-    psql(
+    await psqlAsync(
       this.o.pgBin,
       this.o.pg,
       "authentik",

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as crypto from "crypto";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { ProcRecord, listening, startProc, waitFor } from "./procs";
 
 export interface PgAccess {
@@ -104,4 +104,16 @@ export async function startPostgres(o: { dir: string; bin: string; port: number;
   }
   o.say(`postgres: ready on 127.0.0.1:${o.port}`);
   return a;
+}
+
+/** psql without blocking the caller's event loop (the box daemon), with a deadline. */
+export function psqlAsync(bin: string, a: PgAccess, db: string, sql: string, timeoutMs = 15000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      path.join(bin, "psql"),
+      ["-h", "127.0.0.1", "-p", String(a.port), "-U", a.user, "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+      { env: { ...process.env, PGPASSWORD: a.password, PGCONNECT_TIMEOUT: "5" }, timeout: timeoutMs, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => (err ? reject(new Error(`psql: ${(stderr || err.message).trim().split("\n")[0]}`)) : resolve(stdout)),
+    );
+  });
 }

@@ -4,7 +4,7 @@
  * cluster behaviour is covered in __tests__/e2e.
  */
 import { DEFAULT_CONFIG, deriveNames } from "../../config";
-import { SERVER_POD_LABELS } from "../../model/outpost-controller";
+import { SERVER_POD_LABELS } from "../../config";
 import { EMBEDDED_OUTPOST, OutpostRecord } from "../../box/authentik-client";
 import { needsUpdate, patchesOf, referenceObjects } from "../../box/outpost-controller";
 import { outpostConfig, synthJson } from "../support/synth";

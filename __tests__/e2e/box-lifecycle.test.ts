@@ -84,7 +84,7 @@ describe("box up", () => {
   });
 
   it("refuses to tunnel to a host it does not stand in for", () => {
-    const r = run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "https://registry.npmjs.org/"], env);
+    const r = run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_connect}", "https://registry.npmjs.org/"], env);
     expect(r.code).not.toBe(0);
     expect(r.out).toBe("403");
   });

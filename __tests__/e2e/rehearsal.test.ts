@@ -8,13 +8,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG, deriveNames } from "../../config";
-import { SERVER_POD_LABELS } from "../../model/outpost-controller";
+import { SERVER_POD_LABELS } from "../../config";
 import { alive } from "../../box/procs";
 import { BoxState } from "../../box/box";
 import { ROOT } from "../support/synth";
-import { boxEnv, cdktfDeploy, cli, evalExports, listeners, planToZero, processTree, run, until, verdicts, verifyUpgrade, STACK_DIR } from "../support/box";
+import { boxEnv, cdktfDeploy, cli, evalExports, listeners, planToZero, processTree, rehearsalPrerequisites, run, until, verdicts, verifyUpgrade, STACK_DIR } from "../support/box";
 
 jest.setTimeout(1800000);
+
+// Without the real providers and chart the rehearsal cannot apply anything: every test below is reported
+// as skipped (not passed), and the reason is printed.
+const missing = rehearsalPrerequisites();
+if (missing.length) process.stderr.write(`rehearsal skipped: ${missing.join("; ")}\n`);
+const describeIf = missing.length ? describe.skip : describe;
 
 const c = DEFAULT_CONFIG;
 const n = deriveNames(c);
@@ -28,6 +34,7 @@ let ports: number[] = [];
 let boxConfig: any = {};
 
 beforeAll(() => {
+  if (missing.length) return;
   up = cli(["box", "up", ...[c.release.version, ...UPGRADES].flatMap((v) => ["--chart", v])], base, 900000);
   if (up.code !== 0) return;
   env = evalExports(up.out, base);
@@ -38,7 +45,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  cli(["box", "down"], base);
+  if (!missing.length) cli(["box", "down"], base);
 });
 
 const kubectl = (args: string[]) => run("kubectl", ["-n", c.namespace, ...args], env, { timeoutMs: 60000 });
@@ -99,7 +106,7 @@ function noChanges(): void {
   expect(p.code).toBe(0);
 }
 
-describe("deploy the unchanged stack", () => {
+describeIf("deploy the unchanged stack", () => {
   it("box up serves every chart version the rehearsal needs", () => {
     expect(up.err).toMatch(/box: up in/);
     expect(up.code).toBe(0);
@@ -131,20 +138,25 @@ describe("deploy the unchanged stack", () => {
   it("plan-to-zero with refresh: No changes", () => noChanges());
 });
 
-describe("out-of-band breakage is caught and repaired by a redeploy", () => {
+describeIf("out-of-band breakage is caught and repaired by a redeploy", () => {
   const outpostPath = `/outposts/instances/${c.outpost.uuid}/`;
 
   it("the service patch removed through the authentik API", () => {
     const o = api("GET", outpostPath);
     api("PATCH", outpostPath, { config: { ...o.config, kubernetes_json_patches: { ...o.config.kubernetes_json_patches, service: [] } } });
-    // the controller puts its embedded-outpost selector back: the server pods
+    // nothing changes live until the controller recreates the Service (as after an upgrade): then it
+    // selects the server pods
+    expect(kubectl(["delete", "service", n.outpostObjectName]).code).toBe(0);
     expect(until(() => JSON.stringify(kjson(["get", "service", n.outpostObjectName]).spec?.selector) === JSON.stringify(SERVER_POD_LABELS), 30000)).toBe(true);
-    const v = verdicts(verifyUpgrade(env, [1, 2]).results);
-    expect(v[2]).toBe("FAIL");
+    expect(verdicts(verifyUpgrade(env, [2]).results)[2]).toBe("FAIL");
     const p = planToZero(env);
     expect(p.result.result).toBe("changes");
     expect(JSON.stringify(p.result)).toContain("authentik_outpost");
     deployOk();
+    // the redeploy puts the patch back; the controller recreates nothing, so the Service is deleted once
+    // more (as the runbook says) and comes back with the outpost's own selector
+    expect(kubectl(["delete", "service", n.outpostObjectName]).code).toBe(0);
+    expect(outpostSettled(c.outpost.replicas)).toBe(true);
     expect(kjson(["get", "service", n.outpostObjectName]).spec.selector).toEqual(n.outpostPodLabels);
     allPass();
   });
@@ -184,7 +196,7 @@ describe("out-of-band breakage is caught and repaired by a redeploy", () => {
   });
 });
 
-describe("upgrade rehearsal", () => {
+describeIf("upgrade rehearsal", () => {
   for (const version of UPGRADES) {
     it(`chart ${version}: deployed, verified, planned to zero`, () => {
       setConfig({ release: { version } });
@@ -197,7 +209,7 @@ describe("upgrade rehearsal", () => {
   }
 });
 
-describe("box down", () => {
+describeIf("box down", () => {
   it("leaves no process and no listener behind", () => {
     const d = cli(["box", "down"], base);
     expect(d.code).toBe(0);

@@ -121,3 +121,26 @@ export function until(check: () => boolean, timeoutMs = 60000): boolean {
   }
   return check();
 }
+
+/**
+ * What the full rehearsal needs beyond the box itself, as reasons it can't run (empty = it can): the
+ * real providers at release versions in the mirror (scripts/build-providers.sh) and the real chart
+ * packages (scripts/assemble-chart.sh). A rehearsal without them is reported as skipped, with the reason.
+ */
+export function rehearsalPrerequisites(): string[] {
+  const why: string[] = [];
+  if (!fs.existsSync(path.join(ROOT, "scripts", "assemble-chart.sh"))) why.push("scripts/assemble-chart.sh (the real chart packages) is not in this tree");
+  const cache = process.env.AUTHENTIK_STACK_CACHE ?? path.join(os.homedir(), ".cache", "authentik-stack");
+  let providers: Array<{ type: string; version: string; kind?: string }> = [];
+  try {
+    providers = JSON.parse(fs.readFileSync(path.join(cache, "providers.json"), "utf8")).providers;
+  } catch {
+    why.push(`${cache}/providers.json missing: run scripts/build-providers.sh`);
+  }
+  for (const type of ["kubernetes", "helm", "vault", "cloudflare", "authentik"]) {
+    const p = providers.find((x) => x.type === type);
+    if (p && (/-/.test(p.version) || p.kind === "standin" || p.kind === "substitute")) why.push(`the mirror's ${type} provider is ${p.version} (${p.kind ?? "not a release"}), not a real release build`);
+    else if (!p && providers.length) why.push(`the mirror has no ${type} provider`);
+  }
+  return why;
+}
