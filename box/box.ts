@@ -140,10 +140,12 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
 
     // packages first: a missing chart stops the box before anything runs
     const chartsDir = path.join(dir, "charts");
+    const served: string[] = [];
     fs.mkdirSync(chartsDir, { recursive: true });
     for (const v of charts) {
       try {
         fs.copyFileSync(chartPackage(v), path.join(chartsDir, `${c.release.chart}-${v}.tgz`));
+        served.push(v);
       } catch (e) {
         // without the assembly script (a tree before it landed), the repository serves nothing and says so
         if (!(e instanceof BoxEnvironmentError) || fs.existsSync(path.join(packageRoot(), "scripts", "assemble-chart.sh"))) throw e;
@@ -268,7 +270,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
       dir,
       startedAt: new Date().toISOString(),
       procs,
-      charts,
+      charts: served,
       env: {
         KUBECONFIG: cp.kubeconfig,
         ...kubectlPath,

@@ -13,6 +13,7 @@ import { alive } from "../../box/procs";
 import { BoxState } from "../../box/box";
 import { ROOT } from "../support/synth";
 import { boxEnv, cdktfDeploy, cli, evalExports, listeners, planToZero, processTree, rehearsalPrerequisites, run, until, verdicts, verifyUpgrade, STACK_DIR } from "../support/box";
+import { sameMap } from "../support/box";
 
 jest.setTimeout(1800000);
 
@@ -147,7 +148,7 @@ describeIf("out-of-band breakage is caught and repaired by a redeploy", () => {
     // nothing changes live until the controller recreates the Service (as after an upgrade): then it
     // selects the server pods
     expect(kubectl(["delete", "service", n.outpostObjectName]).code).toBe(0);
-    expect(until(() => JSON.stringify(kjson(["get", "service", n.outpostObjectName]).spec?.selector) === JSON.stringify(SERVER_POD_LABELS), 30000)).toBe(true);
+    expect(until(() => sameMap(kjson(["get", "service", n.outpostObjectName]).spec?.selector, SERVER_POD_LABELS), 30000)).toBe(true);
     expect(verdicts(verifyUpgrade(env, [2]).results)[2]).toBe("FAIL");
     const p = planToZero(env);
     expect(p.result.result).toBe("changes");

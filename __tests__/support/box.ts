@@ -144,3 +144,9 @@ export function rehearsalPrerequisites(): string[] {
   }
   return why;
 }
+
+/** Two string maps with the same entries (the API server returns map keys sorted). */
+export function sameMap(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
+  const norm = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort(([x], [y]) => x.localeCompare(y)));
+  return !!a && norm(a) === norm(b);
+}
