@@ -1,7 +1,7 @@
 /**
  * `ak shell -c <python>` in the box's simulated authentik server pods (`kubectl exec` mapping through
  * KWOK): authentik's Django shell cannot run here, so this answers the one question verify-upgrade
- * asks (lib/verify.ts SESSION_QUERY): it takes the SQL out of the Python's `c.execute('...')`, refuses
+ * asks (engine/verify.ts SESSION_QUERY): it takes the SQL out of the Python's `c.execute('...')`, refuses
  * anything but a read of authentik's proxy-session table, runs it on the box's real PostgreSQL
  * (database `authentik`) and prints what the Python would print:
  * `{"count": N, "max_expires": "<isoformat>" | null}`. Anything else exits 2 with one line saying so.

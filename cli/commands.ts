@@ -13,4 +13,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "deploy", summary: "guards, synth, plan, plan policy, confirm, apply that plan, verify-upgrade", load: () => import("./deploy") },
   { name: "adopt", summary: "find the identity layer's live objects in authentik and write the adoption file (imports)", load: () => import("./adopt") },
   { name: "invite", summary: "invitations to the invitation-enrollment flow, and group assignment", load: () => import("./invite") },
+  { name: "box", summary: "the rehearsal environment on loopback: up | status | down", load: () => import("./box") },
 ];

@@ -1,5 +1,5 @@
 /** Small pure parts of the box: the CRI log line, the outpost's start-up lines, the `ak shell` stand-in. */
-import { SESSION_QUERY } from "../../lib/verify";
+import { SESSION_QUERY } from "../../engine/verify";
 import { extractSql, pythonIsoformat } from "../../box/ak-shell";
 import { criLine, startupLines } from "../../box/outpost-runtime";
 import { chartIndex } from "../../box/chart-repo";

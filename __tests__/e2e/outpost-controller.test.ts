@@ -7,7 +7,7 @@
  */
 import { DEFAULT_CONFIG, deriveNames } from "../../config";
 import { SERVER_POD_LABELS } from "../../config";
-import { SESSION_QUERY } from "../../lib/verify";
+import { SESSION_QUERY } from "../../engine/verify";
 import { outpostConfig, synthJson } from "../support/synth";
 import { boxEnv, cli, evalExports, run, until, verdicts, verifyUpgrade } from "../support/box";
 import { sameMap } from "../support/box";
