@@ -3,7 +3,8 @@
  * `up` prints `export` lines for `eval "$(npx authentik-stack box up)"` on stdout, progress on stderr.
  */
 import { loadConfig, readOverrides } from "../config";
-import { BoxEnvironmentError, boxDown, boxStatus, boxUp, exportLines } from "../box/box";
+import { BoxEnvironmentError, boxUp } from "../box/box";
+import { boxDown, boxStatus, exportLines } from "../box/state";
 import { EnvironmentError } from "../lib/errors";
 import { EXIT } from "./exit-codes";
 import { CommandSpec, UsageError } from "./framework";

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BoxState } from "../../box/box";
+import { BoxState } from "../../box/state";
 import { boxEnv, cli, evalExports, listeners, processTree, run } from "../support/box";
 import { alive } from "../../box/procs";
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import { DEFAULT_CONFIG, deriveNames } from "../../config";
 import { SERVER_POD_LABELS } from "../../config";
 import { alive } from "../../box/procs";
-import { BoxState } from "../../box/box";
+import { BoxState } from "../../box/state";
 import { ROOT } from "../support/synth";
 import { boxEnv, cdktfDeploy, cli, evalExports, listeners, planToZero, processTree, rehearsalPrerequisites, run, until, verdicts, verifyUpgrade, STACK_DIR } from "../support/box";
 import { sameMap } from "../support/box";
