@@ -100,7 +100,9 @@ describe("the outpost controller in the box", () => {
   });
 
   it("serves the outpost's start-up lines through kubectl logs (KWOK log mapping, CRI format)", () => {
-    const logs = kubectl(["logs", `deploy/${n.outpostObjectName}`]);
+    // the outpost writes its start-up lines as it starts (the runtime notices a Ready pod within its interval)
+    let logs = kubectl(["logs", `deploy/${n.outpostObjectName}`]);
+    until(() => /Outpost mode/.test((logs = kubectl(["logs", `deploy/${n.outpostObjectName}`])).out), 20000);
     expect(logs.code).toBe(0);
     const lines = logs.out.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.find((l) => l.event === "Outpost mode")).toMatchObject({ embedded: true });
