@@ -86,6 +86,8 @@ function deployOk(): void {
   const d = cdktfDeploy(env);
   if (d.code !== 0) throw new Error(`cdktf deploy exited ${d.code}: ${(d.out + d.err).split("\n").filter((l) => /Error|error/.test(l)).slice(0, 8).join(" | ")}`);
   expect(outpostSettled(c.outpost.replicas)).toBe(true);
+  // the (simulated) outpost has started: its start-up lines are there for verify-upgrade's step 3
+  expect(until(() => /Outpost mode/.test(kubectl(["logs", `deploy/${n.outpostObjectName}`]).out), 30000)).toBe(true);
 }
 
 function setConfig(extra: any): void {
