@@ -8,8 +8,9 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/__tests__/terraform/", "/__tests__/plan-to-zero/", "/__tests__/e2e/"] },
-    { ...common, displayName: "terraform", testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"] },
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/__tests__/terraform/", "/__tests__/plan-to-zero/", "/__tests__/e2e/", "/__tests__/chart/"] },
+    // real tools built from source and cached: terraform with the pinned providers, helm with the real chart
+    { ...common, displayName: "terraform", testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts", "<rootDir>/__tests__/chart/**/*.test.ts"] },
     { ...common, displayName: "plan-to-zero", testMatch: ["<rootDir>/__tests__/plan-to-zero/**/*.test.ts"] },
     // the rehearsal box: a real control plane, PostgreSQL and the loopback services, one file at a time
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/__tests__/e2e/**/*.test.ts"] },

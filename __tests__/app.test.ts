@@ -76,7 +76,7 @@ describe("guard findings as cdktf annotations", () => {
     buildApp(out, {}).app.synth();
     const annotations = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).stacks.authentik.annotations;
     expect(annotations.map((a: any) => a.level)).toEqual(["@cdktf/info"]);
-    expect(annotations[0].message).toContain("18 acknowledged warning(s) (AK008 x16, AK010 x2)");
+    expect(annotations[0].message).toContain("19 acknowledged warning(s) (AK008 x17, AK010 x2)");
     expect(annotations[0].stacktrace).toBeUndefined();
   });
   it("an unacknowledged warning is a WARN annotation naming the finding", () => {

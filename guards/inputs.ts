@@ -1,37 +1,28 @@
-/** Loads the files guards read (the committed provider schema, the chart key lists) from the repo. */
+/** Loads the files guards read (the committed provider schema, the chart facts) from the repo. */
 import * as fs from "fs";
 import * as path from "path";
+import { ChartFacts } from "../model/chart-facts";
 import { GuardInputs } from "./types";
 
-/** The chart key list for a chart version: values/chart-<version>-keys.tsv (key<TAB>type). */
-export function chartKeysPath(rootDir: string, version: string): string {
-  return path.join(rootDir, "values", `chart-${version}-keys.tsv`);
-}
-
-/** Parses a key list; map and list keys also get a "<key>/" entry meaning "free-form below here". */
-export function parseChartKeys(text: string): Set<string> {
-  const keys = new Set<string>();
-  for (const line of text.split("\n")) {
-    const [key, type = ""] = line.trim().split("\t");
-    if (!key || key.startsWith("#")) continue;
-    keys.add(key);
-    if (/^(map|list|null)/.test(type)) keys.add(`${key}/`);
-  }
-  return keys;
+/** The chart facts file for a chart version: model/charts/<version>.json (written by `npm run chart-facts`). */
+export function chartFactsPath(rootDir: string, version: string): string {
+  return path.join(rootDir, "model", "charts", `${version}.json`);
 }
 
 export function loadGuardInputs(rootDir: string, chartVersions: readonly string[]): GuardInputs {
   const schemaFile = path.join(rootDir, "schemas", "authentik.json");
   const authentikSchema = fs.existsSync(schemaFile) ? JSON.parse(fs.readFileSync(schemaFile, "utf8")) : undefined;
-  const chartKeys = new Map<string, Set<string>>();
+  const chartFacts = new Map<string, ChartFacts>();
   for (const v of chartVersions) {
-    const file = chartKeysPath(rootDir, v);
-    if (fs.existsSync(file)) chartKeys.set(v, parseChartKeys(fs.readFileSync(file, "utf8")));
+    // a version string from the stack JSON is only ever a file name here, never a path
+    if (!/^[0-9A-Za-z.+-]+$/.test(v)) continue;
+    const file = chartFactsPath(rootDir, v);
+    if (fs.existsSync(file)) chartFacts.set(v, JSON.parse(fs.readFileSync(file, "utf8")));
   }
-  return { authentikSchema, chartKeys };
+  return { authentikSchema, chartFacts };
 }
 
-/** Chart versions of the stack's helm releases, to know which key lists to load. */
+/** Chart versions of the stack's helm releases, to know which chart facts to load. */
 export function chartVersionsIn(stack: { resource?: Record<string, Record<string, any>> }): string[] {
   return Object.values(stack.resource?.helm_release ?? {}).map((r) => String(r.version));
 }

@@ -1,5 +1,6 @@
 /** What a guard is and what it reports. */
 import { StackConfig } from "../config";
+import { ChartFacts } from "../model/chart-facts";
 
 export type Severity = "error" | "warning";
 
@@ -37,8 +38,8 @@ export interface StackJson {
 export interface GuardInputs {
   /** The committed goauthentik provider schema (`terraform providers schema -json` format). */
   readonly authentikSchema?: any;
-  /** The chart's value keys, per chart version. */
-  readonly chartKeys?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What each chart version does with the values (model/charts/<version>.json), per chart version. */
+  readonly chartFacts?: ReadonlyMap<string, ChartFacts>;
 }
 
 export interface GuardContext extends GuardInputs {

@@ -23,8 +23,8 @@ const rows = fs
   .split("\n")
   .filter((l) => l.trim() && !l.startsWith("#"))
   .map((l) => {
-    const [namespace, type, pinned] = l.split("\t");
-    return { namespace, type, pinned };
+    const [namespace, type, pinned, archive] = l.split("\t");
+    return { namespace, type, pinned, archive };
   });
 
 describe("provider pins", () => {
@@ -41,6 +41,22 @@ describe("provider pins", () => {
     expect(satisfies("5.0.0", tfRange("~> 4"))).toBe(false);
     expect(satisfies("1.1.0", tfRange("~> 1.0.4"))).toBe(false);
     expect(satisfies("2.38.0", tfRange("2.38.0"))).toBe(true);
+  });
+  it.each(rows.map((r) => [r.type, r]))("%s: the mirror builds it from that version's release-tag archive", (_type, r: any) => {
+    expect(r.archive).toBe(`terraform-provider-${r.type}-v${r.pinned}.src.tar.gz`);
+  });
+  it.each([
+    ["kubernetes", "@cdktf/provider-kubernetes"],
+    ["helm", "@cdktf/provider-helm"],
+  ])("%s: the prebuilt bindings (%s) were generated from exactly the pinned provider", (type, pkg) => {
+    const meta = JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")).cdktf.provider;
+    expect(meta).toEqual({ name: `registry.terraform.io/hashicorp/${type}`, version: PROVIDER_REQUIREMENTS[type].version });
+  });
+  it.each(["authentik", "vault", "cloudflare"])("%s: the committed schema the bindings come from is the pinned provider's", (type) => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", `${type}.json`), "utf8"));
+    const row = rows.find((r) => r.type === type)!;
+    expect(Object.keys(doc.provider_schemas)).toEqual([`registry.terraform.io/${row.namespace}/${type}`]);
+    expect(doc["//"]).toContain(`${row.namespace}/${type} ${row.pinned}: \`terraform providers schema -json\` of the real build`);
   });
   it("the synthesized stack requires exactly these", () => {
     expect(synthJson().terraform!.required_providers).toEqual(PROVIDER_REQUIREMENTS);

@@ -62,6 +62,7 @@ describe("the real stack", () => {
       [
         "AK008 values.server.strategy",
         "AK008 values.worker.strategy",
+        "AK008 values.global.addPrometheusAnnotations",
         ...["log_level", "secret_key", "error_reporting.enabled", "postgresql.host", "postgresql.port", "postgresql.user", "postgresql.password",
           "postgresql.conn_max_age", "postgresql.conn_health_checks", "cache.timeout_flows", "cache.timeout_policies", "web.workers", "web.threads", "worker.threads"].map((k) => `AK008 values.authentik.${k}`),
         'AK010 data["pgbouncer.ini"]',
@@ -237,7 +238,40 @@ describe("AK008 chart values", () => {
     const s = mutateValues((v) => (v.authentik.sessions = { unauthenticated_age: "hours=1" }));
     expect(newFindings(s).map((f) => f.fix)).toEqual([expect.stringContaining("AUTHENTIK_SESSIONS__UNAUTHENTICATED_AGE")]);
   });
+  it("without existingSecret, authentik.* values take effect and are not reported", () => {
+    const s = mutateValues((v) => delete v.authentik.existingSecret);
+    const ak008 = runGuards(guardContext(s)).findings.filter((f) => f.id === "AK008").map((f) => f.attribute);
+    expect(ak008.sort()).toEqual(["values.global.addPrometheusAnnotations", "values.server.strategy", "values.worker.strategy"]);
+  });
+  it("a differing AUTHENTIK_* variable other than the session age is a warning naming both lists", () => {
+    const s = mutateValues((v) => v.server.env.push({ name: "AUTHENTIK_LOG_LEVEL", value: "debug" }));
+    expect(newFindings(s).map((f) => [f.severity, f.attribute])).toEqual([["warning", "values.server.env / values.worker.env"]]);
+  });
+  it("global.env reaches both containers (the chart's own env sources), so the same value there differs from nothing", () => {
+    const s = mutateValues((v) => (v.global.env = [{ name: "AUTHENTIK_LOG_LEVEL", value: "info" }]));
+    expect(newIds(s)).toEqual([]);
+  });
+  it("decides from the chart facts, not from a list in the guard: a facts file that says server.strategy is read silences it", () => {
+    const withRead = (c: any) => {
+      const facts = new Map(c.chartFacts);
+      const f: any = clone(facts.get("2026.2.2"));
+      for (const k of Object.keys(f.leaves)) if (k.startsWith("server.strategy")) f.leaves[k] = "read";
+      facts.set("2026.2.2", f);
+      return { ...c, chartFacts: facts };
+    };
+    const r = runGuards(withRead(guardContext(base())));
+    expect(r.findings.map((x) => x.attribute)).not.toContain("values.server.strategy");
+    expect(r.findings.map((x) => x.attribute)).toContain("values.worker.strategy");
+  });
+  it("warns, naming the command that makes them, when there are no chart facts for the version", () => {
+    const s = clone(base()) as any;
+    s.resource.helm_release.authentik.version = "2026.9.9";
+    const f = newFindings(s);
+    expect(f.map((x) => [x.id, x.attribute])).toEqual([["AK008", "version"]]);
+    expect(f[0].fix).toContain("npm run chart-facts -- 2026.9.9");
+  });
 });
+
 
 describe("AK009 TTLs", () => {
   it("fires when access_token_validity is not an authentik duration", () => {
@@ -376,7 +410,8 @@ describe("AK010 finds literal secrets anywhere", () => {
   it.each([
     ["a non-empty password in the values YAML", () => mutateValues((v) => (v.authentik.postgresql.password = "hunter2"))],
     ["a non-empty secret_key in the values YAML", () => mutateValues((v) => (v.authentik.secret_key = "s3cr3t-value"))],
-    ["an AUTHENTIK_SECRET_KEY env value in the values YAML", () => mutateValues((v) => v.server.env.push({ name: "AUTHENTIK_SECRET_KEY", value: "s3cr3t-value" }))],
+    // (in both lists: in one only, AK008 would also report that server and worker env differ)
+    ["an AUTHENTIK_SECRET_KEY env value in the values YAML", () => mutateValues((v) => [v.server, v.worker].forEach((c) => c.env.push({ name: "AUTHENTIK_SECRET_KEY", value: "s3cr3t-value" })))],
     ["an AUTHENTIK_SECRET_KEY env value appended by an outpost patch", () => mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/0/env/-", value: { name: "AUTHENTIK_SECRET_KEY", value: "s3cr3t-value" } }))],
   ])("%s", (_name, make) => {
     expect(newIds(make())).toEqual(["AK010"]);

@@ -1,6 +1,7 @@
 /**
- * The offline proof that the CDKTF stack manages exactly what runs today: real Terraform, real
- * kubernetes/helm/vault providers (schema stand-ins for goauthentik and cloudflare v4, see README),
+ * The offline proof that the CDKTF stack manages exactly what runs today: real Terraform, the five real
+ * providers at exactly the pinned versions (kubernetes 2.38.0, helm 3.1.1, vault 4.8.0, cloudflare 4.52.8,
+ * goauthentik 2026.2.1; README, Providers), the real chart from the loopback repository,
  * a state derived from the reference by scripts/reference-state.py (no CDKTF code involved), and the
  * plan-to-zero judge the operator command uses.
  */

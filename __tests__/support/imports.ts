@@ -19,6 +19,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   guards: ["guards", "config", "model", "lib"],
   alerts: ["alerts", "config", "lib"],
   constructs: ["constructs", "config", "model", "lib", "alerts", ".gen"],
+  chart: ["chart", "config", "model", "lib"],
 };
 
 /** Node modules that do I/O, which lib/ (pure helpers) must not use. */
