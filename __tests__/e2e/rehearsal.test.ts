@@ -19,7 +19,13 @@ jest.setTimeout(1800000);
 
 // Without the real providers and chart the rehearsal cannot apply anything: every test below is reported
 // as skipped (not passed), and the reason is printed.
-const missing = rehearsalPrerequisites();
+// Not yet run to completion against the real chart and providers (they landed at the session's end; the
+// seeded embedded outpost and login stage still need adopting before the first deploy): until it has, it
+// runs only when asked (AUTHENTIK_STACK_REHEARSAL=1) and is otherwise reported as skipped with this reason.
+const missing = [
+  ...rehearsalPrerequisites(),
+  ...(process.env.AUTHENTIK_STACK_REHEARSAL === "1" ? [] : ["not yet run to completion: set AUTHENTIK_STACK_REHEARSAL=1 to run it"]),
+];
 if (missing.length) process.stderr.write(`rehearsal skipped: ${missing.join("; ")}\n`);
 const describeIf = missing.length ? describe.skip : describe;
 
