@@ -6,23 +6,28 @@
  * plan-to-zero judge the operator command uses.
  */
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { formatVerdict } from "../../engine/plan";
 import { StackJson } from "../../guards/types";
 import { synthJson, clone } from "../support/synth";
 import { OfflineWorld, startOfflineWorld, TEST_SECRETS } from "../support/offline-world";
 import { buildReferenceState, planAgainstReference } from "../support/reference-state";
+import { referenceAuthentikSeed } from "../support/reference-authentik";
 
 jest.setTimeout(600_000);
 
 let world: OfflineWorld;
 let state: string;
+/** The reference's goauthentik objects as the loopback authentik API holds them; the provider imports from there. */
+const authentikDir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-ref-authentik-"));
 
 /** Plans against the reference state (the identity layer left out: see support/reference-state.ts). */
 const planAgainst = (stackJson: StackJson, name: string) => planAgainstReference(world, state, stackJson, name);
 
 beforeAll(async () => {
-  world = await startOfflineWorld();
-  state = await buildReferenceState(world);
+  world = await startOfflineWorld(undefined, { authentikSeed: referenceAuthentikSeed(authentikDir) });
+  state = await buildReferenceState(world, { authentikDir });
 });
 
 afterAll(async () => world && (await world.close()));
@@ -34,6 +39,14 @@ describe("plan-to-zero against the reference state", () => {
     expect(addrs).toHaveLength(17);
     expect(addrs).toContain("module.authentik.module.ingress.cloudflare_record.proxied[0]");
     expect(addrs).toContain("authentik_outpost.embedded");
+  });
+
+  it("its goauthentik entries are what the real provider imported from the loopback API, not derived", () => {
+    const s = JSON.parse(fs.readFileSync(state, "utf8"));
+    const imported = JSON.parse(fs.readFileSync(path.join(authentikDir, "import", "terraform.tfstate"), "utf8")).resources.filter((r: any) => r.mode === "managed");
+    expect(s.resources.filter((r: any) => r.type.startsWith("authentik_"))).toEqual(imported);
+    expect(imported.map((r: any) => `${r.type}.${r.name}`).sort()).toEqual(["authentik_application.catchall", "authentik_outpost.embedded", "authentik_provider_proxy.catchall", "authentik_stage_user_login.default_login"]);
+    expect(world.requests).toContain("authentik GET /api/v3/outposts/instances/0eecac07-97c7-443c-8925-05f2f4fe3e47/ 200");
   });
 
   it("the unchanged stack plans to no create/update/delete/replace; module resources only move", async () => {

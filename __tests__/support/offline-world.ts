@@ -58,8 +58,12 @@ function listen(server: net.Server): Promise<number> {
 
 const cacheDir = () => process.env.AUTHENTIK_STACK_CACHE ?? path.join(os.homedir(), ".cache", "authentik-stack");
 
-/** Starts the loopback world; the chart repository serves the real packages of `chartVersions` (index and packages). */
-export async function startOfflineWorld(chartVersions: readonly string[] = [DEFAULT_CONFIG.release.version]): Promise<OfflineWorld> {
+/**
+ * Starts the loopback world; the chart repository serves the real packages of `chartVersions` (index and
+ * packages). `authentikSeed` replaces the API's default objects (the two flows the stack looks up), e.g.
+ * with the reference's goauthentik objects (support/reference-authentik.ts).
+ */
+export async function startOfflineWorld(chartVersions: readonly string[] = [DEFAULT_CONFIG.release.version], opts: { authentikSeed?: unknown } = {}): Promise<OfflineWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-offline-"));
   const requests: string[] = [];
 
@@ -81,7 +85,7 @@ export async function startOfflineWorld(chartVersions: readonly string[] = [DEFA
   // the loopback authentik API (authentik-api/), holding the two flows the stack looks up by slug
   const authentik = await startAuthentikApi({
     tokens: [TEST_SECRETS.authentik.tf_api_token],
-    seed: { objects: { "/flows/instances/": TEST_FLOWS.map((f) => ({ pk: f.values.id, name: f.values.slug, slug: f.values.slug, title: f.values.slug, designation: f.designation })) } },
+    seed: opts.authentikSeed ?? { objects: { "/flows/instances/": TEST_FLOWS.map((f) => ({ pk: f.values.id, name: f.values.slug, slug: f.values.slug, title: f.values.slug, designation: f.designation })) } },
   });
 
   const charts = upstreamAvailable() ? await startChartRepository({ packages: chartVersions.map(chartPackage), dir: path.join(dir, "charts") }) : undefined;
