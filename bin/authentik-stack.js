@@ -13,6 +13,9 @@ const last = (e) => {
   process.stderr.write(`authentik-stack: internal error (a bug; please report it): ${String((e && e.message) || e).split("\n")[0]}\n`);
   process.exit(3);
 };
+// A reader that stops early (`authentik-stack box status | head -1`) closes the pipe: that is normal use,
+// not a bug, so stop quietly with the code so far, as Unix tools do.
+process.stdout.on("error", (e) => (e && e.code === "EPIPE" ? process.exit(process.exitCode ?? 0) : last(e)));
 process.on("uncaughtException", last);
 process.on("unhandledRejection", last);
 require(entry)
