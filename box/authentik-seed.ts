@@ -8,9 +8,10 @@
  */
 import * as crypto from "crypto";
 import { StackConfig, deriveNames } from "../config";
+import { DEFAULT_IDENTITY, IdentityConfig } from "../config/identity";
 import { EMBEDDED_OUTPOST } from "./authentik-client";
 
-export function authentikSeed(c: StackConfig): { objects: Record<string, unknown[]> } {
+export function authentikSeed(c: StackConfig, identity: IdentityConfig = DEFAULT_IDENTITY): { objects: Record<string, unknown[]> } {
   const n = deriveNames(c);
   const flow = (slug: string, designation: string, name: string) => ({ pk: crypto.randomUUID(), slug, name, title: name, designation });
   return {
@@ -19,7 +20,17 @@ export function authentikSeed(c: StackConfig): { objects: Record<string, unknown
         flow("default-authentication-flow", "authentication", "Welcome to authentik!"),
         flow(c.catchAll.authorizationFlowSlug, "authorization", "Authorize Application"),
         flow(c.catchAll.invalidationFlowSlug, "invalidation", "Logged out of application"),
+        // what the identity layer only looks up (never manages): the passkey flow and the social sources,
+        // created by the operator in the UI before the stack ran (their client secrets are random per box)
+        flow(identity.enrollment.stages.identification.passwordlessFlowSlug, "authentication", "Passkey login"),
       ],
+      "/sources/oauth/": identity.enrollment.stages.identification.sourceSlugs.map((slug: string) => ({
+        name: slug,
+        slug,
+        provider_type: slug,
+        consumer_key: crypto.randomBytes(8).toString("hex"),
+        consumer_secret: crypto.randomBytes(16).toString("hex"),
+      })),
       "/stages/user_login/": [{ pk: crypto.randomUUID(), name: c.loginStage.name, session_duration: "seconds=0" }],
       "/outposts/service_connections/kubernetes/": [{ pk: c.outpost.serviceConnectionId, name: "Local Kubernetes Cluster", local: true, kubeconfig: {}, verify_ssl: true }],
       "/outposts/instances/": [
@@ -56,5 +67,17 @@ export function authentikSeed(c: StackConfig): { objects: Record<string, unknown
         },
       ],
     },
+  };
+}
+
+/**
+ * The adoption file's imports for what the seed holds and the stack manages: the default login stage and
+ * the embedded outpost (addresses as the stack pins them), by the seeded objects' UUIDs.
+ */
+export function seedAdoption(seed: { objects: Record<string, unknown[]> }): Record<string, string> {
+  const pk = (collection: string) => String((seed.objects[collection][0] as { pk: string }).pk);
+  return {
+    "authentik_stage_user_login.default_login": pk("/stages/user_login/"),
+    "authentik_outpost.embedded": pk("/outposts/instances/"),
   };
 }

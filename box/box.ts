@@ -11,7 +11,8 @@ import { execFileSync, spawnSync } from "child_process";
 import { StackConfig, deriveNames } from "../config";
 import { packageRoot } from "../config/paths";
 import { startControlPlane, KwokMappings } from "./control-plane";
-import { authentikSeed } from "./authentik-seed";
+import { authentikSeed, seedAdoption } from "./authentik-seed";
+import { formatAdoption } from "../config/adoption";
 import { DaemonSpec } from "./daemon";
 import { KvSecrets } from "./vault-kv";
 import { boxDir, cacheDir, kubeBinaries, kubectlDir, missingBinaries, postgresBin } from "./paths";
@@ -82,6 +83,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
   }
   const c = o.config;
   const n = deriveNames(c);
+  const seed = authentikSeed(c);
   const charts = o.charts?.length ? [...o.charts] : [c.release.version];
   const t0 = Date.now();
 
@@ -161,7 +163,8 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
     const token = (b = 18) => crypto.randomBytes(b).toString("base64url");
     const authentikToken = token(24);
     const vaultToken = `hvs.box${token(18)}`;
-    const cfKey = token(18);
+    // shaped like a Cloudflare global API key (37 hex digits): the provider refuses anything outside [0-9A-Za-z_-]{37,60}
+    const cfKey = crypto.randomBytes(19).toString("hex").slice(0, 37);
     const secrets: KvSecrets = {
       [c.vault.platformPath]: { authentik_postgres_password: token(), cloudflare_api_key: cfKey, homepage_credentials: JSON.stringify({ authentik: { token: token() } }) },
       [c.vault.authentikPath]: { tf_api_token: authentikToken },
@@ -203,7 +206,7 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
           "--state",
           path.join(dir, "authentik-api.json"),
           "--seed",
-          writePrivate(path.join(dir, "authentik-seed.json"), JSON.stringify(authentikSeed(c))),
+          writePrivate(path.join(dir, "authentik-seed.json"), JSON.stringify(seed)),
           "--namespace",
           c.namespace,
         ],
@@ -216,6 +219,11 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
     } else {
       o.say("box: authentik API stand-in not built (dist/authentik-api/main.js): the goauthentik resources cannot apply");
     }
+
+    // a fresh authentik already holds the default login stage and the embedded outpost: the operator adopts
+    // them (import blocks) on the first deploy, as on a real fresh install; once in state the blocks are no-ops
+    const adoptionFile = path.join(dir, "adoption.json");
+    fs.writeFileSync(adoptionFile, formatAdoption(seedAdoption(seed)));
 
     // the operator's shell: real URLs through the gateway, the box's kubeconfig, PostgreSQL backend
     const secretsDir = path.join(dir, "secrets");
@@ -253,7 +261,11 @@ export async function boxUp(o: UpOptions): Promise<BoxState> {
         VAULT_CACERT: caBundle,
         CURL_CA_BUNDLE: caBundle,
         ...(fs.existsSync(tfrc) ? { TF_CLI_CONFIG_FILE: tfrc } : {}),
+        // cdktf's first `terraform providers lock` asks the public registry (it ignores the CLI config's
+        // filesystem mirror) and fails here; `terraform init` still records the mirror's hashes in the lock file
+        ...(fs.existsSync(tfrc) ? { CDKTF_SKIP_PROVIDER_LOCK: "true" } : {}),
         AUTHENTIK_STACK_CONFIG: configFile,
+        AUTHENTIK_STACK_ADOPTION: adoptionFile,
         AUTHENTIK_STACK_BOX_DIR: dir,
         TF_VAR_kube_config_path: cp.kubeconfig,
         TF_VAR_tls_secret_name: `wildcard-${c.domain.replace(/\./g, "-")}-tls`,

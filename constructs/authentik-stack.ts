@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { Construct } from "constructs";
-import { Fn, TerraformStack } from "cdktf";
+import { Fn, TerraformResource, TerraformStack } from "cdktf";
 import { DataAuthentikFlow } from "../.gen/providers/authentik/data-authentik-flow";
 import { DerivedNames, StackConfig, deriveNames } from "../config";
 import { ValuesFile, readValuesFile } from "../config/values-file";
@@ -128,7 +128,7 @@ export class AuthentikStack extends TerraformStack {
           invalidationFlow: inval.id,
         }),
     );
-    new LoginStage(this, "login", { name: c.loginStage.name, sessionDuration: c.loginStage.sessionDuration });
+    const login = new LoginStage(this, "login", { name: c.loginStage.name, sessionDuration: c.loginStage.sessionDuration });
 
     this.outpost = new EmbeddedOutpost(this, "outpost", {
       outpost: c.outpost,
@@ -160,6 +160,8 @@ export class AuthentikStack extends TerraformStack {
     const identity = props.identity ?? DEFAULT_IDENTITY;
     const problems = identityProblems(identity);
     if (problems.length) throw new Error(problems.join("\n"));
-    this.identity = new IdentityLayer(this, "identity", { identity, imports: props.imports ?? readImports(root) });
+    // a fresh authentik already holds the default login stage and the embedded outpost: adopted, not created
+    const adoptable = new Map<string, TerraformResource>([login.stage, this.outpost.outpost].map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r]));
+    this.identity = new IdentityLayer(this, "identity", { identity, imports: props.imports ?? readImports(root), adoptable });
   }
 }

@@ -148,8 +148,18 @@ describe("adoption: import blocks from the adoption file", () => {
       { to: "authentik_flow.invitation_enrollment", id: "invitation-enrollment" },
     ]);
   });
-  it("refuses an address the identity layer does not declare, naming the allowed ones", () => {
-    expect(() => stackWith({ "authentik_group.everyone": G })).toThrow(/^adoption: authentik_group\.everyone is not a resource of the identity layer; allowed: authentik_group\.allow_login_users, .*Fix: rerun `npx authentik-stack adopt`/);
+  it("adopts what a fresh authentik already holds: the default login stage and the embedded outpost", () => {
+    const O = "3b7f4c1e-6d2a-4f8e-9c1b-5a0e2d4f6b88";
+    const j = stackWith({ "authentik_stage_user_login.default_login": G, "authentik_outpost.embedded": O });
+    expect(j.import).toEqual([
+      { to: "authentik_stage_user_login.default_login", id: G },
+      { to: "authentik_outpost.embedded", id: O },
+    ]);
+    expect(Object.keys(j.resource.authentik_stage_user_login)).toContain("default_login");
+    expect(Object.keys(j.resource.authentik_outpost)).toContain("embedded");
+  });
+  it("refuses an address the stack does not adopt, naming the allowed ones", () => {
+    expect(() => stackWith({ "authentik_group.everyone": G })).toThrow(/^adoption: authentik_group\.everyone is not a resource the stack adopts \(the identity layer, the default login stage, the embedded outpost\); allowed: authentik_group\.allow_login_users, .*authentik_stage_user_login\.default_login, authentik_outpost\.embedded\. Fix: rerun `npx authentik-stack adopt`/);
   });
   it("refuses malformed files with one line per problem", () => {
     expect(() => parseAdoption("{", "f.json")).toThrow(/^f\.json: not valid JSON/);

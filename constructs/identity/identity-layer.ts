@@ -18,6 +18,8 @@ export interface IdentityLayerProps {
   readonly identity: IdentityConfig;
   /** Live objects to import: Terraform address -> import id (the adoption file). @default - none */
   readonly imports?: Readonly<Record<string, string>>;
+  /** Stack resources outside the layer a fresh authentik already holds (login stage, embedded outpost), by address. @default - none */
+  readonly adoptable?: ReadonlyMap<string, TerraformResource>;
 }
 
 export class IdentityLayer extends Construct {
@@ -60,15 +62,15 @@ export class IdentityLayer extends Construct {
       if (node instanceof TerraformResource) resources.set(`${node.terraformResourceType}.${node.friendlyUniqueId}`, node);
     }
     this.resources = resources;
-    this.addImports(props.imports ?? {});
+    this.addImports(props.imports ?? {}, new Map([...resources, ...(props.adoptable ?? [])]));
   }
 
   /** `import` blocks for adopted objects; an address the layer doesn't declare is refused. */
-  private addImports(imports: Readonly<Record<string, string>>): void {
+  private addImports(imports: Readonly<Record<string, string>>, adoptable: ReadonlyMap<string, TerraformResource>): void {
     const blocks: Array<{ to: string; id: string }> = [];
     for (const [to, id] of Object.entries(imports)) {
-      if (!this.resources.has(to)) {
-        throw new Error(`adoption: ${to} is not a resource of the identity layer; allowed: ${[...this.resources.keys()].join(", ")}. Fix: rerun \`npx authentik-stack adopt\` (the config may have renamed it).`);
+      if (!adoptable.has(to)) {
+        throw new Error(`adoption: ${to} is not a resource the stack adopts (the identity layer, the default login stage, the embedded outpost); allowed: ${[...adoptable.keys()].join(", ")}. Fix: rerun \`npx authentik-stack adopt\` (the config may have renamed it).`);
       }
       blocks.push({ to, id });
     }
