@@ -19,15 +19,15 @@ jest.setTimeout(1800000);
 
 // Without the real providers and chart the rehearsal cannot apply anything: every test below is reported
 // as skipped (not passed), and the reason is printed.
-// Not yet run to completion against the real chart and providers (they landed at the session's end; the
-// seeded embedded outpost and login stage still need adopting before the first deploy): until it has, it
-// runs only when asked (AUTHENTIK_STACK_REHEARSAL=1) and is otherwise reported as skipped with this reason.
-const missing = [
-  ...rehearsalPrerequisites(),
-  ...(process.env.AUTHENTIK_STACK_REHEARSAL === "1" ? [] : ["not yet run to completion: set AUTHENTIK_STACK_REHEARSAL=1 to run it"]),
-];
+const missing = rehearsalPrerequisites();
 if (missing.length) process.stderr.write(`rehearsal skipped: ${missing.join("; ")}\n`);
 const describeIf = missing.length ? describe.skip : describe;
+// The breakage repairs and the chart upgrades have not passed yet (first full run: the redeploy after the
+// service patch was removed through the API never settled the outpost Service on the outpost pods, and the
+// later steps inherit that Service): they run only when asked and are otherwise reported as skipped.
+const notYet = process.env.AUTHENTIK_STACK_REHEARSAL === "1" ? [] : ["breakage repair and chart upgrades have not passed yet: set AUTHENTIK_STACK_REHEARSAL=1 to run them"];
+if (!missing.length && notYet.length) process.stderr.write(`rehearsal: ${notYet.join("; ")}\n`);
+const describeFull = missing.length || notYet.length ? describe.skip : describe;
 
 const c = DEFAULT_CONFIG;
 const n = deriveNames(c);
@@ -42,7 +42,7 @@ let boxConfig: any = {};
 
 beforeAll(() => {
   if (missing.length) return;
-  up = cli(["box", "up", ...[c.release.version, ...UPGRADES].flatMap((v) => ["--chart", v])], base, 900000);
+  up = cli(["box", "up", ...[c.release.version, ...(notYet.length ? [] : UPGRADES)].flatMap((v) => ["--chart", v])], base, 900000);
   if (up.code !== 0) return;
   env = evalExports(up.out, base);
   boxConfig = JSON.parse(fs.readFileSync(env.AUTHENTIK_STACK_CONFIG!, "utf8"));
@@ -147,7 +147,7 @@ describeIf("deploy the unchanged stack", () => {
   it("plan-to-zero with refresh: No changes", () => noChanges());
 });
 
-describeIf("out-of-band breakage is caught and repaired by a redeploy", () => {
+describeFull("out-of-band breakage is caught and repaired by a redeploy", () => {
   const outpostPath = `/outposts/instances/${c.outpost.uuid}/`;
 
   it("the service patch removed through the authentik API", () => {
@@ -205,7 +205,7 @@ describeIf("out-of-band breakage is caught and repaired by a redeploy", () => {
   });
 });
 
-describeIf("upgrade rehearsal", () => {
+describeFull("upgrade rehearsal", () => {
   for (const version of UPGRADES) {
     it(`chart ${version}: deployed, verified, planned to zero`, () => {
       setConfig({ release: { version } });
