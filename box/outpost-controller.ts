@@ -17,6 +17,7 @@ import { renderPatchedObjects } from "../model/outpost-controller";
 import { applyInOrder } from "../model/json-patch";
 import { AuthentikClient, EMBEDDED_OUTPOST, OutpostRecord } from "./authentik-client";
 import { Kube, KubeError } from "./kube";
+import { startPeriodic } from "./periodic";
 
 export const FIELD_MANAGER = "goauthentik.io";
 
@@ -79,28 +80,17 @@ export function needsUpdate(kind: "Deployment" | "Service", current: any, refere
 }
 
 export class OutpostController {
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private stopLoop?: () => void;
   readonly events: ControllerEvent[] = [];
 
   constructor(private readonly o: { kube: Kube; authentik: AuthentikClient; releaseNamespace: string; releaseName: string; intervalMs: number; log: (s: string) => void }) {}
 
   start(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = true;
-      this.reconcileAll()
-        .catch((e) => this.o.log(`outpost controller: ${(e as Error).message}`))
-        .finally(() => {
-          this.running = false;
-        });
-    };
-    tick();
-    this.timer = setInterval(tick, this.o.intervalMs);
+    this.stopLoop = startPeriodic(() => this.reconcileAll(), this.o.intervalMs, (e) => this.o.log(`outpost controller: ${e.message}`));
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopLoop?.();
   }
 
   /** The chart version of the deployed release (what the controller's __version__ is), or undefined. */

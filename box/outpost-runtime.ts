@@ -19,6 +19,7 @@ import { outpostPodLabels } from "../config";
 import { AuthentikClient, EMBEDDED_OUTPOST } from "./authentik-client";
 import { Kube } from "./kube";
 import { PgAccess, psqlAsync } from "./postgres";
+import { startPeriodic } from "./periodic";
 
 export interface PodStart {
   readonly pod: string;
@@ -45,8 +46,7 @@ export function startupLines(at: Date, embedded: boolean, version: string): stri
 }
 
 export class OutpostRuntime {
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private stopLoop?: () => void;
   private readonly started = new Map<string, PodStart>();
 
   constructor(
@@ -67,21 +67,11 @@ export class OutpostRuntime {
   }
 
   start(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = true;
-      this.scan()
-        .catch((e) => this.o.log(`outpost runtime: ${(e as Error).message}`))
-        .finally(() => {
-          this.running = false;
-        });
-    };
-    tick();
-    this.timer = setInterval(tick, this.o.intervalMs);
+    this.stopLoop = startPeriodic(() => this.scan(), this.o.intervalMs, (e) => this.o.log(`outpost runtime: ${e.message}`));
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopLoop?.();
   }
 
   /** Ready outpost pods that have started (for the edge's sessions). */
