@@ -10,10 +10,12 @@ import { COMMANDS } from "./commands";
 import { EXIT, EXIT_HELP } from "./exit-codes";
 import { Io, PROGRAM, UsageError, didYouMean, runCommand } from "./framework";
 import { EnvironmentError, InputError } from "../lib/errors";
+import { guardStdio, write } from "../io/stdio";
 
+/** The process's stdout/stderr; a reader that closes the pipe early (`| head`) only drops the rest (io/stdio.ts). */
 const stdio: Io = {
-  out: (s) => process.stdout.write(s + "\n"),
-  err: (s) => process.stderr.write(s + "\n"),
+  out: (s) => write("stdout", s + "\n"),
+  err: (s) => write("stderr", s + "\n"),
 };
 
 export function version(): string {
@@ -86,6 +88,7 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+  if (io === stdio) guardStdio();
   const [cmd, ...rest] = argv;
   const json = wantsJson(argv);
   try {
