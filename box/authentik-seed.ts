@@ -8,10 +8,10 @@
  */
 import * as crypto from "crypto";
 import { StackConfig, deriveNames } from "../config";
-import { DEFAULT_IDENTITY, IdentityConfig } from "../config/identity";
+import { IdentityConfig } from "../config/identity";
 import { EMBEDDED_OUTPOST } from "./authentik-client";
 
-export function authentikSeed(c: StackConfig, identity: IdentityConfig = DEFAULT_IDENTITY): { objects: Record<string, unknown[]> } {
+export function authentikSeed(c: StackConfig, identity: IdentityConfig = c.identity): { objects: Record<string, unknown[]> } {
   const n = deriveNames(c);
   const flow = (slug: string, designation: string, name: string) => ({ pk: crypto.randomUUID(), slug, name, title: name, designation });
   return {

@@ -4,7 +4,6 @@
  */
 import * as path from "path";
 import { loadConfig, readOverrides, deriveNames } from "../config";
-import { DEFAULT_IDENTITY } from "../config/identity";
 import { ADOPTION_FILE, formatAdoption } from "../config/adoption";
 import { packageRoot } from "../config/paths";
 import { findAdoptions } from "../engine/adopt";
@@ -45,7 +44,7 @@ export const command: CommandSpec = {
     const config = loadConfig(readOverrides());
     const url = process.env.AUTHENTIK_URL ?? deriveNames(config).authentikUrl;
     const token = await resolveToken({ env: process.env, vault: { address: config.vault.address, mount: config.vault.mount, path: config.vault.authentikPath } });
-    const result = await findAdoptions(authentikClient({ url, token }), DEFAULT_IDENTITY, ctx.progress);
+    const result = await findAdoptions(authentikClient({ url, token }), config.identity, ctx.progress);
     const file = path.resolve(ctx.str("out") ?? path.join(packageRoot(), ADOPTION_FILE));
     const dry = ctx.flag("dry-run");
     if (!dry) writeFileAtomic(file, formatAdoption(result.imports));

@@ -3,23 +3,25 @@
  * manual group assignment (the seed's authentik-invite.sh), on authentik's API client.
  */
 import { loadConfig, readOverrides, deriveNames } from "../config";
-import { DEFAULT_IDENTITY } from "../config/identity";
+import { IdentityConfig } from "../config/identity";
 import { assignGroup, createInvitation, listInvitations, parseDays, revokeInvitation } from "../engine/invite";
 import { AuthentikClient, authentikClient, resolveToken } from "../io/authentik-client";
 import { EXIT } from "./exit-codes";
 import { CommandContext, CommandSpec, UsageError } from "./framework";
 
-async function client(): Promise<AuthentikClient> {
+/** The API client and the identity layer it works on (config.identity: the override file's, if any). */
+async function connected(): Promise<[AuthentikClient, IdentityConfig]> {
   const config = loadConfig(readOverrides());
   const url = process.env.AUTHENTIK_URL ?? deriveNames(config).authentikUrl;
   const token = await resolveToken({ env: process.env, vault: { address: config.vault.address, mount: config.vault.mount, path: config.vault.authentikPath } });
-  return authentikClient({ url, token });
+  return [authentikClient({ url, token }), config.identity];
 }
 
 const ENV: CommandSpec["env"] = [
   ["AUTHENTIK_URL", "authentik's base URL (default: the stack's https://authentik.<domain>)"],
   ["AUTHENTIK_TOKEN", "API token (default: Vault <mount>/<authentikPath>#tf_api_token); never printed"],
   ["VAULT_ADDR, VAULT_TOKEN", "Vault, when AUTHENTIK_TOKEN is unset (or ~/.vault-token)"],
+  ["AUTHENTIK_STACK_CONFIG", "config override file (identity.invitationTargetGroups, identity.groups, the enrollment flow's slug)"],
 ];
 const JSON_OPT = { json: { type: "boolean" as const, help: "print the result as JSON" } };
 const EXITS = { 0: "done", 1: "(not used)", 2: "refused: bad argument, unknown group, user or invitation, expired invitation; nothing changed", 3: "could not run (no token, authentik unreachable or refusing the token, deadline)" } as const;
@@ -47,7 +49,7 @@ const create: CommandSpec = {
     const [group] = args(ctx, 1, "create <group>");
     const days = parseDays(ctx.str("days"));
     if (ctx.flag("single-use") && ctx.flag("multi-use")) throw new UsageError("--single-use and --multi-use exclude each other. Fix: give one of them");
-    const inv = await createInvitation(await client(), DEFAULT_IDENTITY, { group, days, singleUse: !ctx.flag("multi-use") });
+    const inv = await createInvitation(...(await connected()), { group, days, singleUse: !ctx.flag("multi-use") });
     if (ctx.json) ctx.out(JSON.stringify(inv, null, 2));
     else {
       ctx.out(inv.link);
@@ -66,7 +68,7 @@ const list: CommandSpec = {
   env: ENV,
   async run(ctx) {
     args(ctx, 0, "list");
-    const items = await listInvitations(await client(), DEFAULT_IDENTITY);
+    const items = await listInvitations(...(await connected()));
     if (ctx.json) ctx.out(JSON.stringify({ invitations: items }, null, 2));
     else if (!items.length) ctx.out("no pending invitations");
     else for (const i of items) ctx.out(`${i.id}  ${(i.group ?? "(no group)").padEnd(20)}  ${(i.expires ?? "no expiry").padEnd(24)}  ${i.use}`);
@@ -84,7 +86,7 @@ const revoke: CommandSpec = {
   env: ENV,
   async run(ctx) {
     const [id] = args(ctx, 1, "revoke <id>");
-    const inv = await revokeInvitation(await client(), DEFAULT_IDENTITY, id);
+    const inv = await revokeInvitation(...(await connected()), id);
     if (ctx.json) ctx.out(JSON.stringify({ revoked: inv }, null, 2));
     else ctx.out(`revoked invitation ${inv.id} to '${inv.group}'`);
     return EXIT.ok;
@@ -101,7 +103,7 @@ const assign: CommandSpec = {
   env: ENV,
   async run(ctx) {
     const [username, group] = args(ctx, 2, "assign <username> <group>");
-    const r = await assignGroup(await client(), DEFAULT_IDENTITY, username, group);
+    const r = await assignGroup(...(await connected()), username, group);
     if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
     else ctx.out(`added '${r.username}' to '${r.group}'`);
     return EXIT.ok;

@@ -1,5 +1,6 @@
 /** Today's live values (../shared/reference/live-stack.yaml, 2026-05-10): the defaults every field documents. */
 import { StackConfig } from "./stack-config";
+import { DEFAULT_IDENTITY } from "./identity";
 
 /** Today's live configuration. */
 export const DEFAULT_CONFIG: StackConfig = {
@@ -89,4 +90,7 @@ export const DEFAULT_CONFIG: StackConfig = {
     sessionExpiryToleranceHours: 24,
     commandTimeoutSeconds: 30,
   },
+  // the groups, the invitation enrollment flow and the policies live in authentik today (seed), each value
+  // with its provenance in config/identity.ts
+  identity: DEFAULT_IDENTITY,
 };

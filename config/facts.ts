@@ -37,3 +37,6 @@ export const OUTPUTS = {
 
 /** Mount path and volume name of the outpost's memory-backed /dev/shm. */
 export const DEV_SHM = { volume: "dshm", mountPath: "/dev/shm" } as const;
+
+/** Terraform resource name of the default login stage (`authentik_stage_user_login.default_login`): part of the state contract. */
+export const DEFAULT_LOGIN_STAGE_RESOURCE = "default_login";

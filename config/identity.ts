@@ -384,6 +384,20 @@ export function identityProblems(c: IdentityConfig): string[] {
     if (orders.has(b.order)) out.push(`identity.enrollment.bindings.${k}.order: ${b.order} is used twice; allowed: one stage per position. Fix: give each stage its own order.`);
     orders.add(b.order);
   }
+  // authentik keeps one namespace of names per kind: stages (all types together), prompts, policies
+  const unique = (kind: string, items: ReadonlyArray<readonly [string, string]>, why: string) => {
+    const first = new Map<string, string>();
+    for (const [field, name] of items) {
+      const prev = first.get(name);
+      if (prev) out.push(`identity.${field}: '${name}' is already the name of ${prev}; allowed: a ${kind} no other one uses (${why}). Fix: give it its own name.`);
+      else first.set(name, field);
+    }
+  };
+  unique("stage name", Object.entries(s).map(([k, st]) => [`enrollment.stages.${k}.name`, (st as { name: string }).name] as const), "authentik requires unique stage names");
+  unique("prompt name", s.prompt.fields.map((f, i) => [`enrollment.stages.prompt.fields[${i}].name`, f.name] as const), "authentik requires unique prompt names");
+  unique("field key", s.prompt.fields.map((f, i) => [`enrollment.stages.prompt.fields[${i}].fieldKey`, f.fieldKey] as const), "two prompts would write one context value");
+  unique("policy name", [["groupAssignmentPolicy.name", c.groupAssignmentPolicy.name], ["bruteForcePolicy.name", c.bruteForcePolicy.name]], "authentik requires unique policy names");
+  if (s.identification.passwordlessFlowSlug === c.enrollment.flow.slug) out.push(`identity.enrollment.stages.identification.passwordlessFlowSlug: '${s.identification.passwordlessFlowSlug}' is the enrollment flow itself; allowed: the passkey (WebAuthn) flow's slug. Fix: use the passkey flow's slug (live: webauthn).`);
   addKey("groupAssignmentPolicy.key", c.groupAssignmentPolicy.key);
   addKey("groupAssignmentPolicy.bindingKey", c.groupAssignmentPolicy.bindingKey);
   addKey("bruteForcePolicy.key", c.bruteForcePolicy.key);

@@ -1,6 +1,6 @@
 /** The JSON Schema (draft 2020-12) of the override file, from the config schema (config/schema.ts). */
 import { StackConfig } from "./stack-config";
-import { CONFIG_SCHEMA, Leaf, SchemaNode, isObj } from "./schema";
+import { CONFIG_SCHEMA, Leaf, ObjectNode, SchemaNode, isObj } from "./schema";
 
 /** The JSON Schema (draft 2020-12) of the override file: every field optional, array entries complete. */
 export function overrideJsonSchema(defaults: StackConfig): Record<string, unknown> {
@@ -20,16 +20,19 @@ export function overrideJsonSchema(defaults: StackConfig): Record<string, unknow
     switch (n.kind) {
       case "object":
         return { type: "object", additionalProperties: false, properties: Object.fromEntries(Object.entries(n.fields).map(([k, c]) => [k, walk(c, isObj(def) ? def[k] : undefined)])) };
+      case "array":
+        if (n.item.kind !== "object") return { type: "array", items: leaf(n.item, undefined), ...(n.unique ? { uniqueItems: true } : {}), ...(def !== undefined ? { default: def } : {}) };
+        return arrayOfObjects(n.item, n.required, n.entryDefaults, def);
       case "map":
         return { type: "object", propertyNames: { pattern: n.key.pattern!.source, maxLength: n.key.maxLength }, additionalProperties: leaf(n.value, undefined), ...(def !== undefined ? { default: def } : {}) };
-      case "array": {
-        const item = walk(n.item, undefined) as { properties: Record<string, Record<string, unknown>> };
-        for (const [k, v] of Object.entries(n.entryDefaults)) item.properties[k] = { ...item.properties[k], default: v };
-        return { type: "array", items: { ...item, required: n.required }, ...(def !== undefined ? { default: def } : {}) };
-      }
       default:
         return leaf(n, def);
     }
+  };
+  const arrayOfObjects = (n: ObjectNode, required: readonly string[], entryDefaults: Readonly<Record<string, unknown>>, def: unknown): Record<string, unknown> => {
+    const item = walk(n, undefined) as { properties: Record<string, Record<string, unknown>> };
+    for (const [k, v] of Object.entries(entryDefaults)) item.properties[k] = { ...item.properties[k], default: v };
+    return { type: "array", items: { ...item, required }, ...(def !== undefined ? { default: def } : {}) };
   };
   const root = walk(CONFIG_SCHEMA, defaults) as { properties: Record<string, unknown> };
   return {

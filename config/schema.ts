@@ -11,7 +11,9 @@
  */
 import { DURATION_HELP, DURATION_UNITS, parseDuration } from "../lib/duration";
 import { parseQuantity } from "../lib/quantity";
+import { didYouMean } from "../lib/did-you-mean";
 import { StackConfig } from "./stack-config";
+import { IdentityConfig } from "./identity";
 
 export interface Leaf {
   readonly kind: "string" | "integer" | "number" | "boolean";
@@ -30,6 +32,8 @@ export interface Leaf {
 export interface ObjectNode {
   readonly kind: "object";
   readonly fields: Readonly<Record<string, SchemaNode>>;
+  /** Fields that may be left out: absent means "none" (a group without a parent). @default - every field is required */
+  readonly optional?: readonly string[];
 }
 export interface MapNode {
   readonly kind: "map";
@@ -38,10 +42,13 @@ export interface MapNode {
 }
 export interface ArrayNode {
   readonly kind: "array";
-  readonly item: ObjectNode;
-  /** Fields each entry must set (the others get `entryDefaults`). */
+  /** What each entry is: an object (merged over `entryDefaults`) or a single value. */
+  readonly item: ObjectNode | Leaf;
+  /** Fields each object entry must set (the others get `entryDefaults`). */
   readonly required: readonly string[];
   readonly entryDefaults: Readonly<Record<string, unknown>>;
+  /** Entries (single values) must differ. @default false */
+  readonly unique?: boolean;
 }
 export type SchemaNode = Leaf | ObjectNode | MapNode | ArrayNode;
 
@@ -80,6 +87,16 @@ const duration = str(DURATION_HELP, {
     return "error" in r ? `is not an authentik duration (${r.error})` : undefined;
   },
 });
+/** A duration where zero has a meaning (the login stage's `seconds=0`: the browser session; no remember-me offset). */
+const durationOrZero = (zeroMeans: string): Leaf =>
+  str(`${DURATION_HELP}; zero (seconds=0) means ${zeroMeans}`, {
+    pattern: DURATION,
+    check: (v: string) => {
+      const r = parseDuration(v);
+      // the pattern admits no sign: "it is zero" is exactly zero here
+      return "error" in r && r.error !== "it is zero" ? `is not an authentik duration (${r.error})` : undefined;
+    },
+  });
 const quantity = (what: string, positive = true): Leaf =>
   str(`a Kubernetes quantity such as 2Gi, 2560Mi or 100m${positive ? ", greater than zero" : ""} (${what})`, {
     pattern: QUANTITY,
@@ -88,7 +105,17 @@ const quantity = (what: string, positive = true): Leaf =>
       return q === undefined ? "is not a Kubernetes quantity" : positive && q <= 0 ? "is zero" : undefined;
     },
   });
-const obj = <T>(fields: Fields<T>): ObjectNode => ({ kind: "object", fields });
+const obj = <T>(fields: Fields<T>, optional?: ReadonlyArray<keyof T & string>): ObjectNode => ({ kind: "object", fields, ...(optional ? { optional } : {}) });
+/** A list of single values; `unique`: each value at most once. */
+const list = (item: Leaf, unique = true): ArrayNode => ({ kind: "array", item, required: [], entryDefaults: {}, unique });
+/** authentik's int32 fields (orders, scores). */
+const int32 = (what: string) => int(-2_147_483_648, INT32_MAX, `an integer ${what} from -2147483648 to ${INT32_MAX}`);
+/** A Terraform resource name of the identity layer (`authentik_group.<key>`): part of the state contract. */
+const tfKey = str("a Terraform resource name: lower-case letters, digits and '_', starting with a letter, at most 64 characters (part of the state address: changing it moves the resource)", { pattern: /^[a-z][a-z0-9_]*$/, maxLength: 64 });
+/** An authentik object name (unique per kind in authentik). */
+const akName = text(200);
+/** Any text, empty allowed (authentik stores "" for "none"). */
+const maybeEmpty = (allowed: string): Leaf => ({ kind: "string", allowed, maxLength: 500 });
 
 const proxyApplicationFields = {
   resourceName: str("a Terraform resource name: a letter or '_', then letters, digits, '_' and '-', at most 64 characters", { pattern: /^[a-zA-Z_][a-zA-Z0-9_-]*$/, maxLength: 64 }),
@@ -98,6 +125,117 @@ const proxyApplicationFields = {
   mode: oneOf("forward_domain", "forward_single", "proxy"),
   accessTokenValidity: duration,
 };
+
+type Id = IdentityConfig;
+type Stages = Id["enrollment"]["stages"];
+const binding = obj<Id["enrollment"]["bindings"]["login"]>({
+  key: tfKey,
+  order: int32("position"),
+  evaluateOnPlan: bool,
+  reEvaluatePolicies: bool,
+  invalidResponseAction: oneOf("retry", "restart", "restart_with_context"),
+  policyEngineMode: oneOf("all", "any"),
+});
+const stageNames = ["invitation", "identification", "prompt", "userWrite", "login"] as const;
+
+/** The identity layer (config/identity.ts): groups, the invitation enrollment flow, the policies. */
+const IDENTITY_SCHEMA: ObjectNode = obj<Id>({
+  groups: {
+    kind: "array",
+    item: obj<Id["groups"][number]>({ key: tfKey, name: akName, parent: akName, isSuperuser: bool }, ["parent"]),
+    required: ["key", "name"],
+    entryDefaults: { isSuperuser: false },
+  },
+  adminGroup: akName,
+  invitationTargetGroups: list(akName),
+  enrollment: obj<Id["enrollment"]>({
+    flow: obj<Id["enrollment"]["flow"]>({
+      key: tfKey,
+      slug,
+      name: akName,
+      title: akName,
+      designation: oneOf("enrollment"),
+      authentication: oneOf("none", "require_authenticated", "require_unauthenticated", "require_superuser", "require_redirect", "require_outpost"),
+      layout: oneOf("stacked", "content_left", "content_right", "sidebar_left", "sidebar_right"),
+      deniedAction: oneOf("message_continue", "message", "continue"),
+      policyEngineMode: oneOf("all", "any"),
+      compatibilityMode: bool,
+      background: maybeEmpty("a background image path or URL; empty for authentik's default image"),
+    }),
+    stages: obj<Stages>({
+      invitation: obj<Stages["invitation"]>({ key: tfKey, name: akName, continueFlowWithoutInvitation: bool }),
+      identification: obj<Stages["identification"]>({
+        key: tfKey,
+        name: akName,
+        userFields: list(oneOf("email", "username", "upn")),
+        sourceSlugs: list(slug),
+        passwordlessFlowSlug: slug,
+        caseInsensitiveMatching: bool,
+        showMatchedUser: bool,
+        showSourceLabels: bool,
+        pretendUserExists: bool,
+        enableRememberMe: bool,
+      }),
+      prompt: obj<Stages["prompt"]>({
+        key: tfKey,
+        name: akName,
+        fields: {
+          kind: "array",
+          item: obj<Stages["prompt"]["fields"][number]>({
+            key: tfKey,
+            name: akName,
+            fieldKey: str("a context key: letters, digits and '_' (name and email are what the user write stage reads)", { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, maxLength: 100 }),
+            label: akName,
+            type: oneOf("text", "email"),
+            required: bool,
+            order: int32("position"),
+            placeholder: maybeEmpty("placeholder text; empty for none"),
+          }),
+          required: ["key", "name", "fieldKey", "label", "type", "order"],
+          entryDefaults: { required: true, placeholder: "" },
+        },
+      }),
+      userWrite: obj<Stages["userWrite"]>({
+        key: tfKey,
+        name: akName,
+        groupName: akName,
+        userCreationMode: oneOf("never_create", "create_when_required", "always_create"),
+        createUsersAsInactive: bool,
+        userType: oneOf("internal", "external", "service_account"),
+        userPathTemplate: maybeEmpty("a user path template; empty for authentik's default"),
+      }),
+      login: obj<Stages["login"]>({
+        key: tfKey,
+        name: akName,
+        sessionDuration: durationOrZero("until the browser closes"),
+        rememberMeOffset: durationOrZero("no longer session for 'remember me'"),
+        rememberDevice: duration,
+        terminateOtherSessions: bool,
+        networkBinding: oneOf("no_binding", "bind_asn", "bind_asn_network", "bind_asn_network_ip"),
+        geoipBinding: oneOf("no_binding", "bind_continent", "bind_continent_country", "bind_continent_country_city"),
+      }),
+    }),
+    bindings: obj<Id["enrollment"]["bindings"]>({ invitation: binding, identification: binding, prompt: binding, userWrite: binding, login: binding }),
+  }),
+  groupAssignmentPolicy: obj<Id["groupAssignmentPolicy"]>({
+    key: tfKey,
+    name: akName,
+    boundToStage: oneOf(...stageNames),
+    bindingKey: tfKey,
+    order: int32("position"),
+    executionLogging: bool,
+    timeoutSeconds: int(0, INT32_MAX, `an integer number of seconds from 0 to ${INT32_MAX}`),
+    failureResult: bool,
+  }),
+  bruteForcePolicy: obj<Id["bruteForcePolicy"]>({
+    key: tfKey,
+    name: akName,
+    checkUsername: bool,
+    checkIp: bool,
+    threshold: int32("reputation score (negative: failed logins lower it)"),
+    executionLogging: bool,
+  }),
+});
 
 /** The whole stack config. */
 export const CONFIG_SCHEMA: ObjectNode = obj<StackConfig>({
@@ -188,6 +326,7 @@ export const CONFIG_SCHEMA: ObjectNode = obj<StackConfig>({
     sessionExpiryToleranceHours: finite("a finite number of hours greater than 0, at most 8760", { exclusiveMinimum: 0, maximum: 8760 }),
     commandTimeoutSeconds: int(1, 3600, "an integer number of seconds from 1 to 3600"),
   }),
+  identity: IDENTITY_SCHEMA,
 });
 
 /** How a value is shown in a message: JSON, shortened. */
@@ -203,9 +342,14 @@ export function seen(v: unknown): string {
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 export const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
+/** The fix for a bad value: entries of a list have no default to fall back to. */
+function fixValue(at: string): string {
+  return at.includes("[") ? "Fix: correct it in the AUTHENTIK_STACK_CONFIG file" : "Fix: correct it in the AUTHENTIK_STACK_CONFIG file, or leave it out for today's value";
+}
+
 function checkLeaf(n: Leaf, v: unknown, at: string, out: string[]): void {
   const bad = (why: string): void => {
-    out.push(`config.${at}: ${seen(v)} ${why}; allowed: ${n.allowed}`);
+    out.push(`config.${at}: ${seen(v)} ${why}; allowed: ${n.allowed}. ${fixValue(at)}`);
   };
   if (n.kind === "string") {
     if (typeof v !== "string") return bad("is not a string");
@@ -233,19 +377,22 @@ function checkLeaf(n: Leaf, v: unknown, at: string, out: string[]): void {
 export function schemaProblems(value: unknown, node: SchemaNode = CONFIG_SCHEMA, at = ""): string[] {
   const out: string[] = [];
   const field = (k: string) => (at ? `${at}.${k}` : k);
-  const shapeBad = (allowed: string): number => out.push(`config${at ? "." + at : ""}: ${seen(value)} is not allowed; allowed: ${allowed}`);
+  const shapeBad = (allowed: string): number => out.push(`config${at ? "." + at : ""}: ${seen(value)} is not allowed; allowed: ${allowed}. ${fixValue(at)}`);
   switch (node.kind) {
     case "object": {
       if (!isObj(value)) {
         shapeBad(`an object with ${Object.keys(node.fields).join(", ")}`);
         break;
       }
+      const names = Object.keys(node.fields);
       for (const k of Object.keys(value)) {
-        if (!own(node.fields, k)) out.push(`config.${field(k)}: unknown setting; allowed: ${Object.keys(node.fields).join(", ")}`);
+        if (own(node.fields, k)) continue;
+        const dym = didYouMean(k, names);
+        out.push(`config.${field(k)}: unknown setting; allowed: ${names.join(", ")}. Fix: ${dym ? `did you mean '${dym}'? Rename it, or remove it` : "remove it or correct its name"}`);
       }
       for (const [k, child] of Object.entries(node.fields)) {
-        if (!own(value, k)) out.push(`config.${field(k)}: missing; allowed: ${child.kind === "object" ? "an object" : (child as Leaf).allowed ?? child.kind}`);
-        else out.push(...schemaProblems(value[k], child, field(k)));
+        if (own(value, k)) out.push(...schemaProblems(value[k], child, field(k)));
+        else if (!node.optional?.includes(k)) out.push(`config.${field(k)}: missing; allowed: ${describe(child)}. Fix: add ${k} to ${at ? `config.${at}` : "the config"}`);
       }
       break;
     }
@@ -255,21 +402,35 @@ export function schemaProblems(value: unknown, node: SchemaNode = CONFIG_SCHEMA,
         break;
       }
       for (const [k, v] of Object.entries(value)) {
-        if (!node.key.pattern!.test(k) || k.length > (node.key.maxLength ?? Infinity)) out.push(`config.${field(k)}: ${seen(k)} is not a resource name; allowed: ${node.key.allowed}`);
+        if (!node.key.pattern!.test(k) || k.length > (node.key.maxLength ?? Infinity)) out.push(`config.${field(k)}: ${seen(k)} is not a resource name; allowed: ${node.key.allowed}. Fix: correct the name in the AUTHENTIK_STACK_CONFIG file`);
         else checkLeaf(node.value, v, field(k), out);
       }
       break;
     }
     case "array": {
       if (!Array.isArray(value)) {
-        shapeBad("a list of objects");
+        shapeBad(node.item.kind === "object" ? "a list of objects" : `a list of values, each ${node.item.allowed}`);
         break;
       }
-      value.forEach((entry, i) => out.push(...schemaProblems(entry, node.item, `${at}[${i}]`)));
+      const first = new Map<unknown, number>();
+      value.forEach((entry, i) => {
+        out.push(...schemaProblems(entry, node.item, `${at}[${i}]`));
+        if (!node.unique || node.item.kind === "object") return;
+        if (first.has(entry)) out.push(`config.${at}[${i}]: ${seen(entry)} is listed twice (also at [${first.get(entry)}]); allowed: each value once. Fix: remove the duplicate`);
+        else first.set(entry, i);
+      });
       break;
     }
     default:
       checkLeaf(node, value, at, out);
   }
   return out;
+}
+
+/** What a node allows, in one phrase. */
+function describe(n: SchemaNode): string {
+  if (n.kind === "object") return `an object with ${Object.keys(n.fields).join(", ")}`;
+  if (n.kind === "array") return n.item.kind === "object" ? "a list of objects" : `a list of values, each ${n.item.allowed}`;
+  if (n.kind === "map") return "an object of name: quantity";
+  return n.allowed;
 }

@@ -3,6 +3,7 @@
  * value as its default (DEFAULT_CONFIG in defaults.ts, from ../shared/reference/live-stack.yaml, 2026-05-10); every name, label, matcher and
  * expectation elsewhere is derived from it by {@link deriveNames}.
  */
+import { IdentityConfig } from "./identity";
 
 /** The embedded proxy outpost record and the Kubernetes objects its controller renders. */
 export interface OutpostConfig {
@@ -229,6 +230,8 @@ export interface StackConfig {
   readonly alerts: AlertsConfig;
   /** What `verify-upgrade` probes. @default - see {@link VerifyConfig} */
   readonly verify: VerifyConfig;
+  /** The identity layer: groups, the invitation enrollment flow, the policies. @default - the live objects (DEFAULT_IDENTITY in config/identity.ts) */
+  readonly identity: IdentityConfig;
 }
 
 /** Recursively optional, for overrides. */

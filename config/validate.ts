@@ -7,6 +7,8 @@ import { parseQuantity } from "../lib/quantity";
 import { StackConfig } from "./stack-config";
 import { outpostObjectName, slugify } from "./derive";
 import { schemaProblems, seen } from "./schema";
+import { identityProblems } from "./identity";
+import { DEFAULT_LOGIN_STAGE_RESOURCE } from "./facts";
 
 /** Raised for invalid configuration; lists every problem found, one per line. */
 export class ConfigError extends Error {
@@ -54,6 +56,18 @@ function relationProblems(c: StackConfig): string[] {
   const b = c.pgbouncer;
   if (b.minAvailable > b.replicas) p.push(`config.pgbouncer.minAvailable: ${b.minAvailable} is more than replicas (${b.replicas}); allowed: an integer from 0 to replicas (the PodDisruptionBudget would block every drain)`);
   if (new Set(Object.values(o.ports)).size !== 3) p.push(`config.outpost.ports: ${Object.values(o.ports).join(", ")} repeats a port; allowed: three different ports (one container)`);
+
+  // the identity layer's own relations (config/identity.ts), then where it meets the rest of the stack
+  p.push(...identityProblems(c.identity).map((line) => `config.${line}`));
+  const flow = c.identity.enrollment.flow;
+  for (const key of ["authorizationFlowSlug", "invalidationFlowSlug"] as const) {
+    if (flow.slug === c.catchAll[key]) p.push(`config.identity.enrollment.flow.slug: ${seen(flow.slug)} is already catchAll.${key}; allowed: a slug no other flow has (authentik requires unique flow slugs). Fix: keep the live "invitation-enrollment"`);
+  }
+  const loginKey = c.identity.enrollment.stages.login.key;
+  if (loginKey === DEFAULT_LOGIN_STAGE_RESOURCE) p.push(`config.identity.enrollment.stages.login.key: ${seen(loginKey)} is the default login stage's address (authentik_stage_user_login.${loginKey}); allowed: a resource name no other login stage has. Fix: keep the live "enrollment_login"`);
+  for (const [k, st] of Object.entries(c.identity.enrollment.stages)) {
+    if (st.name === c.loginStage.name) p.push(`config.identity.enrollment.stages.${k}.name: ${seen(st.name)} is already loginStage.name; allowed: a stage name no other stage has (authentik requires unique stage names). Fix: give the enrollment stage its own name`);
+  }
 
   const a = c.alerts;
   if (a.memoryWarningFractionOfShm >= a.memoryCriticalFractionOfShm) {

@@ -21,7 +21,7 @@ import { EmbeddedOutpost } from "./embedded-outpost";
 import { AlertRules } from "./alert-rules";
 import { buildAlertGroups } from "../alerts/rules";
 import { IdentityLayer } from "./identity";
-import { DEFAULT_IDENTITY, IdentityConfig, identityProblems } from "../config/identity";
+import { IdentityConfig, identityProblems } from "../config/identity";
 import { ADOPTION_FILE, parseAdoption } from "../config/adoption";
 import * as fs from "fs";
 
@@ -32,7 +32,7 @@ export interface AuthentikStackProps {
   readonly rootDir?: string;
   /** Values already read (tests). @default - read config.release.valuesFile */
   readonly values?: ValuesFile;
-  /** The identity layer (groups, enrollment flow, policies). @default DEFAULT_IDENTITY (the live objects) */
+  /** The identity layer (groups, enrollment flow, policies). @default - the config's (`config.identity`: the live objects unless overridden) */
   readonly identity?: IdentityConfig;
   /** Live objects to import (address -> id). @default - read the adoption file (AUTHENTIK_STACK_ADOPTION or adoption/identity.json) */
   readonly imports?: Readonly<Record<string, string>>;
@@ -157,7 +157,7 @@ export class AuthentikStack extends TerraformStack {
 
     this.alerts = new AlertRules(this, "alerts", { groups: buildAlertGroups(c) });
 
-    const identity = props.identity ?? DEFAULT_IDENTITY;
+    const identity = props.identity ?? c.identity;
     const problems = identityProblems(identity);
     if (problems.length) throw new Error(problems.join("\n"));
     // a fresh authentik already holds the default login stage and the embedded outpost: adopted, not created

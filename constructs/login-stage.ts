@@ -2,6 +2,7 @@
 import { Construct } from "constructs";
 import { StageUserLogin } from "../.gen/providers/authentik/stage-user-login";
 import { pinAddress } from "../lib/state-address";
+import { DEFAULT_LOGIN_STAGE_RESOURCE } from "../config/facts";
 
 export interface LoginStageProps {
   /** Stage name (it exists already; Terraform manages its session_duration). @default - required */
@@ -21,7 +22,7 @@ export class LoginStage extends Construct {
         // remember_me_offset and the rest stay UI-managed
         lifecycle: { ignoreChanges: ["remember_me_offset", "terminate_other_sessions", "geoip_binding", "network_binding"] as any },
       }),
-      "default_login",
+      DEFAULT_LOGIN_STAGE_RESOURCE,
     );
   }
 }

@@ -11,16 +11,22 @@
 import { TerraformResource, TerraformDataSource, TerraformStack } from "cdktf";
 
 const moves = new WeakMap<TerraformStack, Array<{ from: string; to: string }>>();
+/** Addresses pinned so far, per stack: two resources at one address would silently become one. */
+const pinned = new WeakMap<TerraformStack, Set<string>>();
 
 /**
  * Gives a resource the root address `<type>.<name>` and, when it lived elsewhere in the HCL stack's
  * state (inside a module), emits `moved { from = <previous>, to = <type>.<name> }`.
  */
 export function pinAddress<T extends TerraformResource>(resource: T, name: string, previousAddress?: string): T {
-  resource.overrideLogicalId(name);
   const to = `${resource.terraformResourceType}.${name}`;
+  const stack = TerraformStack.of(resource);
+  const taken = pinned.get(stack) ?? new Set<string>();
+  if (taken.has(to)) throw new Error(`${to}: a second resource pinned to this state address (${resource.node.path}); only one of them would be synthesized, silently. Fix: give each resource its own name.`);
+  taken.add(to);
+  pinned.set(stack, taken);
+  resource.overrideLogicalId(name);
   if (previousAddress && previousAddress !== to) {
-    const stack = TerraformStack.of(resource);
     const list = moves.get(stack) ?? [];
     const earlier = list.find((m) => m.from === previousAddress);
     if (earlier) {
