@@ -5,19 +5,23 @@
 import { runGuards, formatFinding } from "../../guards/registry";
 import { Finding, StackJson } from "../../guards/types";
 import { TARGETS_MARKER } from "../../config/identity";
-import { clone, guardContext, synthJson } from "../support/synth";
+import { clone, guardContext, realStackJson } from "../support/stack-json";
 
-const base = synthJson();
+// Lazy, so the work happens inside a test: mutation testing runs one test per mutant and must not pay for
+// a synth at load time (realStackJson reads npm run mutation's synthesized JSON, or synthesizes in memory).
+let synthesized: StackJson | undefined;
+const base = (): StackJson => (synthesized ??= realStackJson());
 const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
-const baseline = new Set(runGuards(guardContext(base)).findings.map(key));
+let baselineKeys: Set<string> | undefined;
+const baseline = () => (baselineKeys ??= new Set(runGuards(guardContext(base())).findings.map(key)));
 const IDENTITY = ["AK011", "AK012", "AK013", "AK014", "AK015"];
 
 function added(stack: StackJson): Finding[] {
-  return runGuards(guardContext(stack)).findings.filter((f) => !baseline.has(key(f)));
+  return runGuards(guardContext(stack)).findings.filter((f) => !baseline().has(key(f)));
 }
 const ids = (stack: StackJson) => [...new Set(added(stack).map((f) => f.id))].sort();
 function mutate(fn: (r: any) => void): StackJson {
-  const s = clone(base) as any;
+  const s = clone(base()) as any;
   fn(s.resource);
   return s;
 }
@@ -28,10 +32,10 @@ const setTargets = (r: any, targets: string[]) => {
 
 describe("the real stack and the identity guards", () => {
   it("has no identity finding at all", () => {
-    expect(runGuards(guardContext(base)).findings.filter((f) => IDENTITY.includes(f.id)).map(formatFinding)).toEqual([]);
+    expect(runGuards(guardContext(base())).findings.filter((f) => IDENTITY.includes(f.id)).map(formatFinding)).toEqual([]);
   });
   it("synthesizes the brute-force policy with no binding, and the assignment policy bound to the login stage binding", () => {
-    const r: any = base.resource;
+    const r: any = base().resource;
     expect(Object.values<any>(r.authentik_policy_binding).map((b) => [b.policy, b.target])).toEqual([
       ["${authentik_policy_expression.invitation_group_assignment.id}", "${authentik_flow_stage_binding.invitation_enrollment_50.id}"],
     ]);

@@ -13,7 +13,7 @@ import {
   runPolicy, formatPolicyFinding, parseReasoned, PolicyInputError, PolicyFacts, RULES, releaseValues, changeKind,
   imageTag, parseVersion, compareVersions, resourceClass, valuesTextOnly,
 } from "../../policy";
-import { ROOT, clone } from "../support/synth";
+import { ROOT, clone } from "../support/stack-json";
 
 const RECORDED = JSON.parse(fs.readFileSync(path.join(ROOT, "__tests__", "fixtures", "recorded", "plan-with-changes.json"), "utf8"));
 const LIVE_VALUES = fs.readFileSync(path.join(ROOT, "values", "authentik.yaml"), "utf8");
