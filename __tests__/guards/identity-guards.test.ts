@@ -60,6 +60,20 @@ describe("AK011 reputation policy never on a flow", () => {
   it("stays quiet when bound to a stage binding (the fix the seed recommends)", () => {
     expect(ids(bind("${authentik_flow_stage_binding.invitation_enrollment_20.id}"))).toEqual([]);
   });
+  it("names the flow in its message, and a literal target as not a stage binding", () => {
+    expect(added(bind("${data.authentik_flow.default_authorization_implicit_consent.id}"))[0].message).toContain("to a flow");
+    const f = added(bind("34618cf3-0000-4000-8000-000000000000"))[0];
+    expect(f.message).toContain("not a stage binding");
+    expect(f.actual).toBe('"34618cf3-0000-4000-8000-000000000000"');
+  });
+  it("fires for a looked-up stage binding (data source): it is not a binding of this stack", () => {
+    expect(ids(bind("${data.authentik_flow_stage_binding.password.id}"))).toEqual(["AK011"]);
+  });
+  it("judges only reputation policies: another policy, or a literal policy id, on a flow is not its concern", () => {
+    const on = (policy: string) => mutate((r) => (r.authentik_policy_binding.other_on_flow = { policy, target: "${authentik_flow.invitation_enrollment.uuid}", order: 0 }));
+    expect(ids(on("${authentik_policy_expression.invitation_group_assignment.id}"))).toEqual([]);
+    expect(ids(on("34618cf3-0000-4000-8000-000000000000"))).toEqual([]);
+  });
 });
 
 describe("AK012 enrollment starts with the invitation stage", () => {
@@ -77,6 +91,49 @@ describe("AK012 enrollment starts with the invitation stage", () => {
   it("fires when the invitation stage's binding is removed", () => {
     expect(ids(mutate((r) => delete r.authentik_flow_stage_binding.invitation_enrollment_10))).toEqual(["AK012"]);
   });
+  it("says which stages tie for the first position", () => {
+    const f = added(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_20.order = 10)))[0];
+    expect(f.message).toContain("2 stages share the first position (order 10)");
+    expect(f.actual).toBe("authentik_stage_invitation.invitation_validation@10, authentik_stage_identification.enrollment_identification@10");
+  });
+  it("names the stage that runs first instead of the invitation stage", () => {
+    const f = added(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_20.order = 5)))[0];
+    expect(f.message).toContain("is authentik_stage_identification.enrollment_identification, not the invitation stage");
+    expect(f.address).toBe("authentik_flow_stage_binding.invitation_enrollment_20");
+  });
+  it("fires when the flow has no stage bindings at all", () => {
+    const s = mutate((r) => delete r.authentik_flow_stage_binding);
+    expect(ids(s)).toEqual(["AK012"]);
+    expect(added(s)[0]).toMatchObject({ address: "authentik_flow.invitation_enrollment", actual: "no bindings" });
+  });
+  it("judges by order, not by position in the JSON: the invitation binding written last still runs first", () => {
+    expect(ids(mutate((r) => {
+      const b = r.authentik_flow_stage_binding;
+      const inv = b.invitation_enrollment_10;
+      delete b.invitation_enrollment_10;
+      b.invitation_enrollment_10 = inv;
+    }))).toEqual([]);
+  });
+  it("orders numerically (order 9 runs before 10), also when an order is written as a string", () => {
+    expect(ids(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_20.order = 9)))).toEqual(["AK012"]);
+    expect(ids(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_20.order = "9")))).toEqual(["AK012"]);
+    expect(ids(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_10.order = "10")))).toEqual([]);
+  });
+  it("fires when the first stage is a looked-up invitation stage (data source): its settings are not in the stack", () => {
+    expect(ids(mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_10.stage = "${data.authentik_stage_invitation.invitation_validation.id}")))).toEqual(["AK012"]);
+  });
+  it("counts only bindings of this flow: ones on another flow, a looked-up flow, another type or a literal target are not its stages", () => {
+    for (const target of ["${authentik_flow.other_enrollment.uuid}", "${data.authentik_flow.invitation_enrollment.uuid}", "${authentik_stage_prompt.invitation_enrollment.id}", "1b9a3c4d-0000-4000-8000-000000000000"]) {
+      const s = mutate((r) => (r.authentik_flow_stage_binding.elsewhere = { target, stage: "${authentik_stage_identification.enrollment_identification.id}", order: 1 }));
+      expect([target, ids(s)]).toEqual([target, []]);
+    }
+  });
+  it("judges only enrollment flows: an authentication flow without bindings is not its concern", () => {
+    expect(ids(mutate((r) => (r.authentik_flow.sign_in = { name: "sign-in", slug: "sign-in", title: "Sign in", designation: "authentication" })))).toEqual([]);
+  });
+  it("accepts an invitation stage that does not say whether users without an invitation continue (authentik's default: they don't)", () => {
+    expect(ids(mutate((r) => delete r.authentik_stage_invitation.invitation_validation.continue_flow_without_invitation))).toEqual([]);
+  });
 });
 
 describe("AK013 the user write stage's group exists in the stack", () => {
@@ -93,6 +150,25 @@ describe("AK013 the user write stage's group exists in the stack", () => {
       uw(r).create_users_group = "${authentik_group.task_submitters.id}";
     });
     expect(ids(s)).toEqual(["AK013"]);
+  });
+  it("says so when the group is unset or null", () => {
+    expect(added(mutate((r) => delete uw(r).create_users_group))[0]).toMatchObject({ message: "creates users in no group", actual: "unset" });
+    expect(added(mutate((r) => (uw(r).create_users_group = null)))[0]).toMatchObject({ message: "creates users in no group", actual: "null" });
+  });
+  it("fires on a looked-up group (data source): not a group this stack declares", () => {
+    const s = mutate((r) => (uw(r).create_users_group = "${data.authentik_group.allow_login_users.id}"));
+    expect(ids(s)).toEqual(["AK013"]);
+    expect(added(s)[0].message).toContain("references data.authentik_group.allow_login_users.id, which is not a group id this stack declares");
+  });
+  it("fires on a group's attribute other than its id (the name is no group id)", () => {
+    const s = mutate((r) => (uw(r).create_users_group = "${authentik_group.allow_login_users.name}"));
+    expect(ids(s)).toEqual(["AK013"]);
+    expect(added(s)[0].message).toContain("references authentik_group.allow_login_users.name, which is not a group id this stack declares");
+  });
+  it("fires on a reference to something that is not a group", () => {
+    const s = mutate((r) => (uw(r).create_users_group = "${authentik_stage_prompt.enrollment_prompt.id}"));
+    expect(ids(s)).toEqual(["AK013"]);
+    expect(added(s)[0].message).toContain("a literal or a lookup");
   });
 });
 
@@ -117,6 +193,35 @@ describe("AK014 every group an invitation may target exists and is not a superus
     });
     expect(ids(s)).toEqual(["AK014"]);
   });
+  it("fires when an invitation could grant a group below the admin group (members inherit superuser)", () => {
+    const s = mutate((r) => (r.authentik_group.headscale_users.parents = ["${authentik_group.allow_login_users.id}", "${authentik_group.authentik_admins.id}"]));
+    const f = added(s).filter((x) => x.id === "AK014");
+    expect(f.map((x) => x.actual)).toEqual(["Headscale Users"]);
+    expect(f[0].message).toContain("superusers");
+  });
+  it("follows parents through several levels", () => {
+    const s = mutate((r) => (r.authentik_group.allow_login_users.parents = ["${authentik_group.authentik_admins.id}"]));
+    expect(added(s).filter((x) => x.id === "AK014").map((x) => x.actual).sort()).toEqual(["Headscale Users", "Home Server Admins", "Wrongmove Users"]);
+  });
+  it("follows only group references: a literal parent id, or another type's reference, grants nothing it can see", () => {
+    const s = mutate((r) => (r.authentik_group.headscale_users.parents = ["5a1c9e2e-0000-4000-8000-000000000000", "${authentik_flow.authentik_admins.uuid}", "${authentik_group.no_such_group.id}"]));
+    expect(added(s).filter((x) => x.id === "AK014")).toEqual([]);
+  });
+  it("terminates on a cycle of parents", () => {
+    const s = mutate((r) => {
+      r.authentik_group.headscale_users.parents = ["${authentik_group.home_server_admins.id}"];
+      r.authentik_group.home_server_admins.parents = ["${authentik_group.headscale_users.id}"];
+    });
+    expect(added(s).filter((x) => x.id === "AK014")).toEqual([]);
+  });
+  it("judges only expressions that read fixed_data: another expression policy needs no allow-list", () => {
+    expect(ids(mutate((r) => (r.authentik_policy_expression.office_hours = { name: "office-hours", expression: "return request.http_request.path != '/'" })))).toEqual([]);
+  });
+  it("lists the stack's groups when a target is missing", () => {
+    const f = added(mutate((r) => setTargets(r, ["Matrix Users"])))[0];
+    expect(f.expected).toContain("Allow Login Users");
+    expect(f.expected).toContain("Wrongmove Users");
+  });
 });
 
 describe("AK015 only the admin group is a superuser group", () => {
@@ -129,5 +234,32 @@ describe("AK015 only the admin group is a superuser group", () => {
     const s = mutate((r) => (r.authentik_group.task_submitters.parents = ["${authentik_group.authentik_admins.id}"]));
     expect(ids(s)).toEqual(["AK015"]);
     expect(added(s)[0].attribute).toBe("parents");
+  });
+  it("reports a superuser group once, for its own flag, even when it also sits below the admin group", () => {
+    const s = mutate((r) => {
+      r.authentik_group.kubernetes_admins.is_superuser = true;
+      r.authentik_group.kubernetes_admins.parents = ["${authentik_group.authentik_admins.id}"];
+    });
+    expect(added(s).map((x) => [x.id, x.address, x.attribute])).toEqual([["AK015", "authentik_group.kubernetes_admins", "is_superuser"]]);
+  });
+  it("finds a superuser ancestor several levels up, and reports each group once", () => {
+    const s = mutate((r) => (r.authentik_group.allow_login_users.parents = ["${authentik_group.authentik_admins.id}"]));
+    const f = added(s).filter((x) => x.id === "AK015");
+    expect(f.map((x) => x.address).sort()).toEqual(["authentik_group.allow_login_users", "authentik_group.headscale_users", "authentik_group.home_server_admins", "authentik_group.wrongmove_users"]);
+    expect(f.find((x) => x.address === "authentik_group.headscale_users")!.actual).toBe("authentik_group.authentik_admins");
+  });
+  it("reports a group below two superuser groups once", () => {
+    const s = mutate((r) => {
+      r.authentik_group.kubernetes_admins.is_superuser = true;
+      r.authentik_group.task_submitters.parents = ["${authentik_group.authentik_admins.id}", "${authentik_group.kubernetes_admins.id}"];
+    });
+    expect(added(s).filter((x) => x.address === "authentik_group.task_submitters").length).toBe(1);
+  });
+  it("follows only group references of the stack, and terminates on a cycle", () => {
+    const s = mutate((r) => {
+      r.authentik_group.task_submitters.parents = ["5a1c9e2e-0000-4000-8000-000000000000", "${authentik_flow.authentik_admins.uuid}", "${authentik_group.no_such_group.id}", "${authentik_group.kubernetes_admins.id}"];
+      r.authentik_group.kubernetes_admins.parents = ["${authentik_group.task_submitters.id}"];
+    });
+    expect(added(s).filter((x) => x.id === "AK015")).toEqual([]);
   });
 });
