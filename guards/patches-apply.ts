@@ -8,6 +8,7 @@ import { outpostEffects } from "./read/outposts";
 import { Finding, Guard, finder } from "./types";
 
 const ID = "AK006";
+const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 const f = finder(ID);
 
 export const patchesApplyGuard: Guard = {
@@ -23,13 +24,19 @@ export const patchesApplyGuard: Guard = {
           out.push(f("error", { address: o.address, attribute: `config.kubernetes_json_patches.${fail.kind}[${fail.index}]`, message: `patch '${(fail.op as any)?.op} ${(fail.op as any)?.path}' does not apply to the ${fail.kind} the controller renders (${fail.reason}); the controller rejects the whole patch set`, expected: "a valid RFC 6902 op on an existing path", actual: JSON.stringify(fail.op), fix: "Build patches with the helpers in lib/json-patch.ts against the objects in model/outpost-controller.ts." }));
         }
         const attr = "config.kubernetes_json_patches.deployment";
-        const d = r.deployment;
+        // a patch may replace anything, the whole object included (path ""): read what is left defensively
+        const d = isObject(r.deployment) ? r.deployment : {};
         const tmplLabels = d.spec?.template?.metadata?.labels ?? {};
-        for (const [k, v] of Object.entries(d.spec?.selector?.matchLabels ?? {})) {
+        const selector = d.spec?.selector?.matchLabels;
+        if (!isObject(selector) || !Object.keys(selector).length) {
+          out.push(f("error", { address: o.address, attribute: attr, message: "after patching, the Deployment has no spec.selector.matchLabels; apps/v1 requires a selector, so the Deployment would be rejected", expected: JSON.stringify(r.before.deployment.spec.selector.matchLabels), actual: JSON.stringify(selector), fix: "Never patch /spec/selector of the Deployment; the controller owns it." }));
+        }
+        for (const [k, v] of Object.entries(isObject(selector) ? selector : {})) {
           if (tmplLabels[k] !== v) out.push(f("error", { address: o.address, attribute: attr, message: `after patching, the pod template lacks ${k}=${v}, which the Deployment's own selector requires; the Deployment would be rejected`, expected: `${k}=${v} on the pod template`, actual: JSON.stringify(tmplLabels[k]), fix: "Add labels with addPodLabel(); never replace the labels map." }));
         }
         const beforeC = r.before.deployment.spec.template.spec.containers;
-        const afterC = d.spec?.template?.spec?.containers ?? [];
+        const containers = d.spec?.template?.spec?.containers;
+        const afterC: unknown[] = Array.isArray(containers) ? containers : [];
         if (afterC.length !== beforeC.length) out.push(f("error", { address: o.address, attribute: attr, message: "patches change the number of containers", expected: String(beforeC.length), actual: String(afterC.length), fix: "Patch containers/0 fields only." }));
         const volumes = new Set((d.spec?.template?.spec?.volumes ?? []).map((v: any) => v?.name));
         afterC.forEach((c: any, i: number) => {
@@ -45,8 +52,8 @@ export const patchesApplyGuard: Guard = {
             });
           }
         });
-        if (JSON.stringify(r.service.spec?.ports) !== JSON.stringify(r.before.service.spec.ports)) {
-          out.push(f("error", { address: o.address, attribute: "config.kubernetes_json_patches.service", message: "patches change the Service ports Traefik routes to", expected: JSON.stringify(r.before.service.spec.ports), actual: JSON.stringify(r.service.spec?.ports), fix: "Patch only /spec/selector." }));
+        if (JSON.stringify(r.service?.spec?.ports) !== JSON.stringify(r.before.service.spec.ports)) {
+          out.push(f("error", { address: o.address, attribute: "config.kubernetes_json_patches.service", message: "patches change the Service ports Traefik routes to", expected: JSON.stringify(r.before.service.spec.ports), actual: JSON.stringify(r.service?.spec?.ports), fix: "Patch only /spec/selector." }));
         }
         return out;
       }),

@@ -199,6 +199,99 @@ describe("AK006 patches apply", () => {
   it("fires when a patch replaces the pod labels (orphaning the Deployment's own selector; the Service's pods and the component label go too)", () => {
     expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels", value: { app: "x" } })))).toEqual(["AK001", "AK002", "AK006"]);
   });
+  const CONTAINER = "/spec/template/spec/containers/0";
+  const ak006 = (s: StackJson) => newFindings(s).filter((f) => f.id === "AK006").map((f) => f.message);
+  it("fires when a patch adds a container (the controller renders one)", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/-", value: { name: "sidecar", image: "busybox" } }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(newFindings(s)[0]).toMatchObject({ message: "patches change the number of containers", expected: "1", actual: "2" });
+  });
+  it("fires when a patch changes a container port", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINER}/ports/0/containerPort`, value: 9001 }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(ak006(s)).toEqual(["container 0's ports changed"]);
+  });
+  it("fires when a container mounts a volume the pod does not define", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINER}/volumeMounts/-`, value: { name: "cache", mountPath: "/cache" } }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(ak006(s)).toEqual(["container 0 mounts volume 'cache', which the pod does not define"]);
+  });
+  it("keeps checking mounts past an entry that is not a volume (null)", () => {
+    const s = mutateOutpost((c) => {
+      dep(c).push({ op: "add", path: "/spec/template/spec/volumes/-", value: null });
+      dep(c).push({ op: "add", path: `${CONTAINER}/volumeMounts/-`, value: { name: "cache", mountPath: "/cache" } });
+    });
+    expect(ak006(s)).toEqual(["container 0 mounts volume 'cache', which the pod does not define"]);
+  });
+  it.each([
+    ["without value or valueFrom", { name: "X" }],
+    ["with both value and valueFrom", { name: "X", value: "1", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+    ["without a name", { value: "1" }],
+    ["with a name that is not text", { name: 5, value: "1" }],
+    ["that is text", "X=1"],
+    ["that is null", null],
+  ])("fires on an env entry %s", (_what, entry) => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINER}/env/-`, value: entry }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(ak006(s)).toEqual([expect.stringMatching(/^container 0 env\[\d+\] is not \{name, value \| valueFrom\}$/)]);
+  });
+  it("accepts well-formed env entries of either kind", () => {
+    const s = mutateOutpost((c) => {
+      dep(c).push({ op: "add", path: `${CONTAINER}/env/-`, value: { name: "AUTHENTIK_LOG_LEVEL", value: "info" } });
+      dep(c).push({ op: "add", path: `${CONTAINER}/env/-`, value: { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } } });
+    });
+    expect(newIds(s)).toEqual([]);
+  });
+  it("fires when a patch changes the Service ports", () => {
+    const s = mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec/ports/0/port", value: 9444 }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(ak006(s)).toEqual(["patches change the Service ports Traefik routes to"]);
+  });
+  it("fires when a patch removes the Deployment's own selector (apps/v1 requires one)", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path: "/spec/selector" }));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(ak006(s)[0]).toContain("has no spec.selector.matchLabels");
+    const emptied = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/selector/matchLabels", value: {} }));
+    expect(ak006(emptied)[0]).toContain("has no spec.selector.matchLabels");
+  });
+  it("fires when a patch removes the pod labels (the Deployment's selector then selects nothing)", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path: "/spec/template/metadata/labels" }));
+    expect(ak006(s).filter((m) => m.includes("the pod template lacks")).length).toBe(5);
+  });
+  it("an op that is not an op (null) does not apply, and is named", () => {
+    const s = mutateOutpost((c) => dep(c).push(null));
+    expect(newIds(s)).toEqual(["AK006"]);
+    expect(newFindings(s)[0]).toMatchObject({ attribute: "config.kubernetes_json_patches.deployment[9]", actual: "null" });
+    expect(newFindings(s)[0].message).toContain("patch 'undefined undefined' does not apply");
+  });
+  it.each([
+    ["the pod template", "/spec/template", "deployment"],
+    ["the Deployment's spec", "/spec", "deployment"],
+    ["the whole Deployment (path '')", "", "deployment"],
+  ] as const)("judges what is left when a patch removes %s: no container, no pod labels", (_what, path, kind) => {
+    const s = mutateOutpost((c) => c.kubernetes_json_patches[kind].push(path ? { op: "remove", path } : { op: "replace", path, value: null }));
+    const m = ak006(s);
+    expect(m).toContain("patches change the number of containers");
+    expect(m.filter((x) => x.includes("the pod template lacks") || x.includes("has no spec.selector")).length).toBeGreaterThan(0);
+  });
+  it("judges containers that are no longer a list as no containers", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/spec/containers", value: { proxy: {} } }));
+    expect(ak006(s)).toEqual(["patches change the number of containers"]);
+  });
+  it("judges a container replaced by null: its ports are gone", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: CONTAINER, value: null }));
+    expect(ak006(s)).toEqual(["container 0's ports changed"]);
+  });
+  it("leaves env and mounts that are not lists to AK003 and AK005", () => {
+    expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINER}/env`, value: "x" })))).toEqual(["AK003"]);
+    expect(newIds(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINER}/volumeMounts`, value: { name: "dshm" } })))).toEqual(["AK005"]);
+  });
+  it("judges the Service when a patch replaces it whole (path '')", () => {
+    const s = mutateOutpost((c) => svc(c).push({ op: "replace", path: "", value: null }));
+    expect(ak006(s)).toEqual(["patches change the Service ports Traefik routes to"]);
+    const noSpec = mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec" }));
+    expect(ak006(noSpec)).toEqual(["patches change the Service ports Traefik routes to"]);
+  });
 });
 
 describe("AK007 alert matchers", () => {
