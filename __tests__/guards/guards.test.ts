@@ -5,6 +5,8 @@
  */
 import { parse, stringify } from "yaml";
 import { runGuards, GUARDS, formatFinding, checkAcknowledgements } from "../../guards/registry";
+import { managedFieldGuard } from "../../guards/managed-field";
+import { ttlGuard, ttlReport } from "../../guards/ttls";
 import { Finding, StackJson } from "../../guards/types";
 import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
@@ -167,6 +169,32 @@ describe("AK004 managed field", () => {
   it("the committed schema has no managed attribute on authentik_outpost", () => {
     const attrs = Object.values<any>(guardContext(base()).authentikSchema.provider_schemas)[0].resource_schemas.authentik_outpost.block.attributes;
     expect(Object.keys(attrs).sort()).toEqual(["config", "id", "name", "protocol_providers", "service_connection", "type"]);
+  });
+  const withSchema = (schema: any) => managedFieldGuard.check({ ...guardContext(base()), authentikSchema: schema });
+  const outpostSchema = () => Object.values<any>(clone(guardContext(base()).authentikSchema).provider_schemas)[0].resource_schemas.authentik_outpost;
+  it("names the record and the value it sets", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_outpost.embedded.managed = null;
+    expect(managedFieldGuard.check({ ...guardContext(s), authentikSchema: undefined })).toMatchObject([{ address: "authentik_outpost.embedded", attribute: "managed", actual: "null" }]);
+  });
+  it("fires when the committed schema has no authentik_outpost (it can't tell whether managed is exposed)", () => {
+    for (const schema of [{}, { provider_schemas: {} }, { provider_schemas: { "registry.terraform.io/goauthentik/authentik": { resource_schemas: { authentik_group: {} } } } }]) {
+      expect(withSchema(schema).map((x) => [x.address, x.attribute, x.actual])).toEqual([["schemas/authentik.json", "resource_schemas.authentik_outpost", "absent"]]);
+    }
+  });
+  it("finds authentik_outpost in whichever provider of the schema has it", () => {
+    const schema = { provider_schemas: { "registry.terraform.io/hashicorp/helm": {}, "registry.terraform.io/goauthentik/authentik": { resource_schemas: { authentik_outpost: outpostSchema() } } } };
+    expect(withSchema(schema)).toEqual([]);
+    const gained = clone(schema) as any;
+    gained.provider_schemas["registry.terraform.io/goauthentik/authentik"].resource_schemas.authentik_outpost.block.attributes.managed = { type: "string", optional: true };
+    expect(withSchema(gained).map((x) => x.attribute)).toEqual(["resource_schemas.authentik_outpost.block.attributes.managed"]);
+  });
+  it("an outpost schema without attributes exposes no managed", () => {
+    expect(withSchema({ provider_schemas: { p: { resource_schemas: { authentik_outpost: {} } } } })).toEqual([]);
+    expect(withSchema({ provider_schemas: { p: { resource_schemas: { authentik_outpost: { block: {} } } } } })).toEqual([]);
+  });
+  it("without a schema, judges only the stack", () => {
+    expect(withSchema(undefined)).toEqual([]);
   });
 });
 
@@ -376,6 +404,56 @@ describe("AK009 TTLs", () => {
     const s = clone(base()) as any;
     s.resource.authentik_stage_user_login.default_login.session_duration = "4w";
     expect(newIds(s)).toEqual(["AK009"]);
+  });
+  it("names the catch-all's address and the duration's error", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_provider_proxy.catchall.access_token_validity = "weeks=four";
+    const f = newFindings(s)[0];
+    expect(f).toMatchObject({ address: "authentik_provider_proxy.catchall", attribute: "access_token_validity", actual: "weeks=four" });
+    expect(f.message).toContain("'weeks=four' is not an authentik duration (");
+  });
+  it("fires when the catch-all is renamed (another proxy provider is not the catch-all)", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_provider_proxy.catch_all_2 = s.resource.authentik_provider_proxy.catchall;
+    delete s.resource.authentik_provider_proxy.catchall;
+    expect(newIds(s)).toEqual(["AK009"]);
+    expect(newFindings(s)[0]).toMatchObject({ address: "authentik_provider_proxy.catchall", actual: "absent" });
+  });
+  it("a zero session_duration is authentik's 'until the browser closes'; a zero cookie lifetime is an error", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_stage_user_login.default_login.session_duration = "hours=0.0";
+    expect(newIds(s)).toEqual([]);
+    const cookie = clone(base()) as any;
+    cookie.resource.authentik_provider_proxy.catchall.access_token_validity = "seconds=0";
+    expect(newIds(cookie)).toEqual(["AK009"]);
+  });
+  it("only a whole zero is 'until the browser closes': a zero followed by more is parsed", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_stage_user_login.default_login.session_duration = "seconds=0;days=x";
+    expect(newIds(s)).toEqual(["AK009"]);
+    const lead = clone(base()) as any;
+    lead.resource.authentik_stage_user_login.default_login.session_duration = "weeks=x;seconds=0";
+    expect(newIds(lead)).toEqual(["AK009"]);
+  });
+  it("an unset lifetime is the provider's default, not an error", () => {
+    const s = clone(base()) as any;
+    delete s.resource.authentik_provider_proxy.catchall.access_token_validity;
+    delete s.resource.authentik_stage_user_login.default_login.session_duration;
+    expect(ttlGuard.check(guardContext(s))).toEqual([]);
+  });
+  it("ttlReport: every lifetime the stack sets, in days", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_provider_proxy.catchall.access_token_validity = "hours=12";
+    s.resource.authentik_stage_user_login.default_login.session_duration = "weeks=1;days=2";
+    s.resource.authentik_stage_user_login.enrollment_login.session_duration = " seconds=00 ";
+    expect(ttlReport(s)).toEqual([
+      { address: "authentik_provider_proxy.catchall", attribute: "access_token_validity", value: "hours=12", days: 0.5 },
+      { address: "authentik_stage_user_login.default_login", attribute: "session_duration", value: "weeks=1;days=2", days: 9 },
+      { address: "authentik_stage_user_login.enrollment_login", attribute: "session_duration", value: " seconds=00 ", days: 0 },
+    ]);
+    s.resource.authentik_provider_proxy.catchall.access_token_validity = "4w";
+    expect(ttlReport(s)[0]).toMatchObject({ value: "4w", error: expect.any(String) });
+    expect(ttlReport(s)[0].days).toBeUndefined();
   });
 });
 
