@@ -7,6 +7,7 @@ import { parse, stringify } from "yaml";
 import { runGuards, GUARDS, formatFinding, checkAcknowledgements } from "../../guards/registry";
 import { managedFieldGuard } from "../../guards/managed-field";
 import { ttlGuard, ttlReport } from "../../guards/ttls";
+import { alertMatchersGuard, matchersIn, outpostSeriesNames } from "../../guards/alert-matchers";
 import { Finding, StackJson } from "../../guards/types";
 import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
@@ -341,6 +342,91 @@ describe("AK007 alert matchers", () => {
     const s = clone(base()) as any;
     delete s.output.alerting_rules_yaml;
     expect(newIds(s)).toEqual(["AK007"]);
+  });
+  const OUTPOST_SERVICE = "authentik-ak-outpost-authentik-embedded-outpost-9000@kubernetes";
+  const addRule = (expr: string) => mutateAlerts((g) => g[0].rules.push({ alert: "Extra", expr }));
+  const messages = (s: StackJson) => alertMatchersGuard.check(guardContext(s)).map((f) => f.message);
+  it("fires when the 400-spike rule is missing", () => {
+    const s = mutateAlerts((g) => (rule(g, "AuthentikOutpostForwardAuth400Spike").alert = "Renamed"));
+    expect(newIds(s)).toEqual(["AK007"]);
+    expect(newFindings(s)).toMatchObject([{ attribute: "groups", message: "the 400-spike rule is missing" }]);
+  });
+  it("judges service matchers by what they accept: an exact match of the outpost's service passes, another fires", () => {
+    expect(newIds(addRule(`traefik_service_requests_total{service="${OUTPOST_SERVICE}"}`))).toEqual([]);
+    const s = addRule('traefik_service_requests_total{service="authentik-other@kubernetes"}');
+    expect(newIds(s)).toEqual(["AK007"]);
+    expect(newFindings(s)[0]).toMatchObject({ attribute: 'groups["Authentik Outpost"].rules["Extra"].expr', actual: 'service="authentik-other@kubernetes"', expected: `a matcher accepting ${OUTPOST_SERVICE}` });
+  });
+  it("does not judge negative matchers (they exclude, they don't select)", () => {
+    expect(newIds(addRule('traefik_service_requests_total{service!~"authentik-authentik-outpost.*", pod!~"x.*", namespace!="kube-system"}'))).toEqual([]);
+    expect(newIds(addRule('traefik_service_requests_total{service!="x", pod!="y", entrypoint!="web"}'))).toEqual([]);
+  });
+  it("fires when a pod matcher names another pod exactly", () => {
+    const s = addRule('kube_pod_info{pod="goauthentik-server-0"}');
+    expect(newIds(s)).toEqual(["AK007"]);
+    expect(newFindings(s)[0].actual).toBe('pod="goauthentik-server-0"');
+  });
+  it("fires when a namespace matcher names another namespace; a namespace regex is not judged", () => {
+    const s = addRule('kube_pod_info{namespace="kube-system"}');
+    expect(newIds(s)).toEqual(["AK007"]);
+    expect(newFindings(s)[0]).toMatchObject({ expected: "authentik", actual: "kube-system" });
+    expect(newIds(addRule('kube_pod_info{namespace=~"kube-.*"}'))).toEqual([]);
+  });
+  it("judges an entrypoint only by exact name, and only when the stack's ingresses name entrypoints", () => {
+    expect(newIds(addRule('traefik_entrypoint_requests_total{entrypoint=~"web.*"}'))).toEqual([]);
+    const s = addRule('traefik_entrypoint_requests_total{entrypoint="web"}') as any;
+    expect(messages(s)).toEqual(["entrypoint matcher names 'web', which no ingress of this stack uses"]);
+    for (const i of Object.values<any>(s.resource.kubernetes_ingress_v1)) delete i.metadata.annotations;
+    expect(messages(s)).toEqual([]);
+  });
+  it("names each entrypoint the ingresses use once", () => {
+    const s = addRule('traefik_entrypoint_requests_total{entrypoint="web"}');
+    expect(alertMatchersGuard.check(guardContext(s))[0].expected).toBe("websecure");
+  });
+  it("does not judge service matchers when no ingress routes to the outpost Service", () => {
+    const s = addRule('traefik_service_requests_total{service="authentik-other@kubernetes"}') as any;
+    s.resource.kubernetes_ingress_v1.authentik_outpost.spec.rule[0].http.path[0].backend.service.name = "elsewhere";
+    expect(messages(s)).toEqual([]);
+  });
+  it("reads groups without rules and rules without an expression", () => {
+    const s = mutateAlerts((g) => {
+      g.push({ name: "empty" });
+      g[0].rules.push({ record: "job:x:sum" });
+    });
+    expect(newIds(s)).toEqual([]);
+  });
+  it("matchersIn reads every operator, label names with digits and underscores, and escaped values", () => {
+    expect(matchersIn('m{a="1", b_2!="2",c=~"x.*" , d!~"4"}')).toEqual([
+      { label: "a", op: "=", value: "1" },
+      { label: "b_2", op: "!=", value: "2" },
+      { label: "c", op: "=~", value: "x.*" },
+      { label: "d", op: "!~", value: "4" },
+    ]);
+    expect(matchersIn('m{msg="say \\"hi\\"", path=~"a\\\\.b"}')).toEqual([
+      { label: "msg", op: "=", value: 'say "hi"' },
+      { label: "path", op: "=~", value: "a\\.b" },
+    ]);
+    expect(matchersIn("sum(rate(x[5m])) > 5")).toEqual([]);
+  });
+  it("outpostSeriesNames: the outpost's namespace, Traefik service and a pod name; only entrypoints without an outpost", () => {
+    const names = outpostSeriesNames(base());
+    expect(names).toMatchObject({ namespace: "authentik", traefikService: OUTPOST_SERVICE, entrypoints: ["websecure", "websecure"] });
+    expect(names.podName).toMatch(/^ak-outpost-authentik-embedded-outpost-[a-z0-9]+-[a-z0-9]+$/);
+    const none = clone(base()) as any;
+    delete none.resource.authentik_outpost;
+    expect(outpostSeriesNames(none)).toEqual({ entrypoints: ["websecure", "websecure"] });
+  });
+  it("outpostSeriesNames reads the ingress blocks in either JSON form (object or list)", () => {
+    const s = clone(base()) as any;
+    const ing = s.resource.kubernetes_ingress_v1.authentik_outpost;
+    ing.metadata = [ing.metadata];
+    ing.spec = [ing.spec];
+    ing.spec[0].rule = ing.spec[0].rule[0];
+    ing.spec[0].rule.http = [ing.spec[0].rule.http];
+    ing.spec[0].rule.http[0].path[0].backend = [ing.spec[0].rule.http[0].path[0].backend];
+    ing.spec[0].rule.http[0].path[0].backend[0].service = [ing.spec[0].rule.http[0].path[0].backend[0].service];
+    ing.spec[0].rule.http[0].path[0].backend[0].service[0].port = [ing.spec[0].rule.http[0].path[0].backend[0].service[0].port];
+    expect(outpostSeriesNames(s)).toMatchObject({ traefikService: OUTPOST_SERVICE, entrypoints: ["websecure", "websecure"] });
   });
 });
 
