@@ -8,6 +8,7 @@ import { runGuards, GUARDS, formatFinding, checkAcknowledgements } from "../../g
 import { managedFieldGuard } from "../../guards/managed-field";
 import { ttlGuard, ttlReport } from "../../guards/ttls";
 import { alertMatchersGuard, matchersIn, outpostSeriesNames } from "../../guards/alert-matchers";
+import { chartValuesGuard } from "../../guards/chart-values";
 import { Finding, StackJson } from "../../guards/types";
 import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
@@ -476,6 +477,87 @@ describe("AK008 chart values", () => {
     const f = newFindings(s);
     expect(f.map((x) => [x.id, x.attribute])).toEqual([["AK008", "version"]]);
     expect(f[0].fix).toContain("npm run chart-facts -- 2026.9.9");
+  });
+  const ak008 = (st: StackJson) => chartValuesGuard.check(guardContext(st));
+  it("an unreadable values text is an error: not literal text, or not YAML", () => {
+    const expr = clone(base()) as any;
+    expr.resource.helm_release.authentik.values = ["${var.values}"];
+    expect(ak008(expr)).toMatchObject([{ severity: "error", attribute: "values[0]", message: "values[0] is not literal text the guards can read", actual: "unreadable" }]);
+    const yaml = clone(base()) as any;
+    yaml.locals.authentik_values = "server: [unclosed";
+    expect(ak008(yaml)).toMatchObject([{ severity: "error", attribute: "values[0]", actual: "unreadable" }]);
+  });
+  it("an empty existingSecret name is no existing Secret: authentik.* values take effect", () => {
+    for (const secretName of ["", 5]) {
+      const s = mutateValues((v) => (v.authentik.existingSecret.secretName = secretName));
+      expect(ak008(s).map((f) => f.attribute).filter((a) => a.startsWith("values.authentik."))).toEqual([]);
+    }
+  });
+  it("a new authentik.* value without existingSecret takes effect", () => {
+    const s = mutateValues((v) => {
+      delete v.authentik.existingSecret;
+      v.authentik.sessions = { unauthenticated_age: "hours=1" };
+    });
+    expect(ak008(s).map((f) => f.attribute).filter((a) => a.startsWith("values.authentik."))).toEqual([]);
+  });
+  it("a chart key the values did not set before, and a free-form map's new entry, are read", () => {
+    expect(newIds(mutateValues((v) => (v.server.podAnnotations = { "example.org/team": "identity" })))).toEqual([]);
+    expect(newIds(mutateValues((v) => (v.server.replicas = 2)))).toEqual([]);
+  });
+  it("reports an unknown key once, at its first unknown level, with the chart's similar key or none", () => {
+    const s = mutateValues((v) => (v.server.deploymentStrateg = { type: "Recreate", rollingUpdate: { maxSurge: 1 } }));
+    const f = newFindings(s);
+    expect(f.map((x) => x.attribute)).toEqual(["values.server.deploymentStrateg"]);
+    expect(f[0].message).toContain("(the chart reads server.deploymentStrategy)");
+    expect(f[0].fix).toContain("Move it to server.deploymentStrategy");
+    const none = newFindings(mutateValues((v) => (v.zzzUnrelated = { a: 1, b: 2 })));
+    expect(none.map((x) => [x.attribute, x.message, x.fix])).toEqual([["values.zzzUnrelated", "zzzUnrelated is not a key of chart 2026.2.2, so it has no effect", "Remove it or move it to the key the chart reads."]]);
+  });
+  it("says why a chart key is inert: existingSecret, or nothing the chart renders changes", () => {
+    const r = ak008(base());
+    expect(r.find((f) => f.attribute === "values.authentik.log_level")!.message).toContain("authentik.existingSecret is set");
+    expect(r.find((f) => f.attribute === "values.authentik.log_level")!.fix).toContain("(or into the goauthentik Secret)");
+    expect(r.find((f) => f.attribute === "values.global.addPrometheusAnnotations")!.message).toContain("is a key of chart 2026.2.2, but removing or changing it changes nothing the chart renders");
+  });
+  it("judges only AUTHENTIK_* variables between server and worker", () => {
+    expect(newIds(mutateValues((v) => v.server.env.push({ name: "TZ", value: "UTC" })))).toEqual([]);
+  });
+  it("compares valueFrom as well as value: the same Secret key in both agrees, another key differs", () => {
+    const ref = (key: string) => ({ name: "AUTHENTIK_EMAIL__PASSWORD", valueFrom: { secretKeyRef: { name: "mail", key } } });
+    expect(newIds(mutateValues((v) => {
+      v.server.env.push(ref("password"));
+      v.worker.env.push(ref("password"));
+    }))).toEqual([]);
+    const s = mutateValues((v) => {
+      v.server.env.push(ref("password"));
+      v.worker.env.push(ref("pass"));
+    });
+    expect(newFindings(s).map((f) => [f.severity, f.actual])).toEqual([["warning", "worker: set, different"]]);
+  });
+  it("says which side lacks a variable, naming the list it is in", () => {
+    const worker = newFindings(mutateValues((v) => v.worker.env.push({ name: "AUTHENTIK_LOG_LEVEL", value: "debug" })));
+    expect(worker.map((f) => [f.attribute, f.expected, f.actual])).toEqual([["values.server.env / values.worker.env", "the same value in both (server: unset)", "worker: set"]]);
+    const server = newFindings(mutateValues((v) => v.server.env.push({ name: "AUTHENTIK_LOG_LEVEL", value: "debug" })));
+    expect(server.map((f) => [f.expected, f.actual])).toEqual([["the same value in both (server: set)", "worker: unset"]]);
+    const global = newFindings(mutateValues((v) => (v.global.env = [{ name: "AUTHENTIK_LOG_LEVEL", value: "info" }], v.worker.env.push({ name: "AUTHENTIK_LOG_LEVEL", value: "debug" }))));
+    expect(global.map((f) => f.attribute)).toEqual(["values.global.env / values.worker.env"]);
+  });
+  it("names both values of a differing session age, and an unset side", () => {
+    const s = newFindings(mutateValues((v) => (v.worker.env[0].value = "days=1")));
+    expect(s.map((f) => [f.expected, f.actual])).toEqual([["the same value in both (server: hours=2)", "worker: days=1"]]);
+    const unset = newFindings(mutateValues((v) => v.server.env.splice(0, 1)));
+    expect(unset.map((f) => [f.severity, f.expected, f.actual])).toEqual([["error", "the same value in both (server: unset)", "worker: hours=2"]]);
+    const workerUnset = newFindings(mutateValues((v) => v.worker.env.splice(0, 1)));
+    expect(workerUnset.map((f) => [f.expected, f.actual])).toEqual([["the same value in both (server: hours=2)", "worker: unset"]]);
+  });
+  it("skips env lists that are not lists and entries that are not named variables", () => {
+    const s = mutateValues((v) => {
+      v.server.env.push(null, "AUTHENTIK_X=1", { name: 5, value: "1" }, { value: "1" });
+      v.worker.env.push(null, "AUTHENTIK_X=2", { name: 6, value: "2" });
+    });
+    expect(newFindings(s).filter((f) => f.attribute.includes(" / "))).toEqual([]);
+    const map = mutateValues((v) => (v.global.env = { AUTHENTIK_LOG_LEVEL: "debug" }));
+    expect(newFindings(map).filter((f) => f.attribute.includes(" / "))).toEqual([]);
   });
 });
 
