@@ -11,6 +11,30 @@ function read(text: string) {
 }
 
 describe("readAcknowledgements", () => {
+  it("no file is no acknowledgements", () => {
+    expect(readAcknowledgements(fs.mkdtempSync(path.join(os.tmpdir(), "ak-acks-")))).toEqual([]);
+  });
+  it("reads the object form, and entries without match", () => {
+    expect(read('{"acknowledgements": [{"id": "AK008", "reason": "inert values, known"}]}')).toEqual([{ id: "AK008", reason: "inert values, known" }]);
+  });
+  it("names what the top level is", () => {
+    expect(() => read("null")).toThrow("guard-acknowledgements.json: the top level is null;");
+    expect(() => read('"x"')).toThrow("guard-acknowledgements.json: the top level is string;");
+    expect(() => read('{"acks": []}')).toThrow("guard-acknowledgements.json: the top level is object;");
+  });
+  it("names the entry and how deep the file is", () => {
+    expect(() => read('[{"id": "AK008", "reason": "a reason here"}, [1]]')).toThrow(/^guard-acknowledgements\.json\[1\]: \[1\] is not/);
+    expect(() => read('[{"id": "AK008", "reason": "a reason here"}, null]')).toThrow(/^guard-acknowledgements\.json\[1\]: null is not/);
+    expect(() => read('[{"id": "AK008", "reason": 5}]')).toThrow(/^guard-acknowledgements\.json\[0\]:/);
+    expect(() => read("[".repeat(201) + "]".repeat(201))).toThrow("JSON nested 201 levels deep");
+    expect(read("[]")).toEqual([]);
+  });
+  it("a file exactly as deep as allowed gets past the depth check (its entries are then judged)", () => {
+    expect(() => read("[".repeat(200) + "]".repeat(200))).toThrow(/\[0\]: /);
+  });
+  it("names the parse error", () => {
+    expect(() => read("[{id: AK010}]")).toThrow(/^guard-acknowledgements\.json: not JSON \(/);
+  });
   it("reads the documented shape", () => {
     expect(read('[{"id": "AK010", "match": "pgbouncer_config", "reason": "a later change"}]')).toEqual([{ id: "AK010", match: "pgbouncer_config", reason: "a later change" }]);
   });

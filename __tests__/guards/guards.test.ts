@@ -657,6 +657,41 @@ describe("acknowledgements", () => {
     expect(() => checkAcknowledgements([{ id: "AK999", reason: "a good long reason" }], GUARDS.map((g) => g.id))).toThrow(/unknown guard id 'AK999'/);
     expect(() => checkAcknowledgements([{ id: "AK008", reason: "" }], GUARDS.map((g) => g.id))).toThrow(/written reason/);
   });
+  const warn = (id: string, address: string, attribute: string): Finding => ({ id, severity: "warning", address, attribute, message: "m", expected: "e", actual: "a", fix: "f" });
+  const guard = (...findings: Finding[]) => [{ id: "AK901", name: "g1", protects: "a test guard that reports what it is given", check: () => findings.filter((x) => x.id === "AK901") }, { id: "AK902", name: "g2", protects: "a second test guard that reports what it is given", check: () => findings.filter((x) => x.id === "AK902") }];
+  it("an acknowledgement without match covers every warning of its guard, and only that guard's", () => {
+    const fs = [warn("AK901", "a.b", "x"), warn("AK901", "c.d", "y"), warn("AK902", "a.b", "x")];
+    const r = runGuards(guardContext(base()), [{ id: "AK901", reason: "both known, see the runbook" }], guard(...fs));
+    expect(r.findings.map((x) => [x.id, x.acknowledged?.reason])).toEqual([["AK901", "both known, see the runbook"], ["AK901", "both known, see the runbook"], ["AK902", undefined]]);
+    expect([r.errors, r.warnings, r.acknowledged]).toEqual([0, 1, 2]);
+  });
+  it("match narrows to findings whose address.attribute contains it", () => {
+    const fs = [warn("AK901", "kubernetes_config_map.pgbouncer", "data"), warn("AK901", "kubernetes_secret.x", "data")];
+    const r = runGuards(guardContext(base()), [{ id: "AK901", match: "config_map.pgbouncer.da", reason: "known, see the runbook" }], guard(...fs));
+    expect(r.findings.map((x) => !!x.acknowledged)).toEqual([true, false]);
+    expect([r.warnings, r.acknowledged]).toEqual([1, 1]);
+  });
+  it("counts errors apart from warnings, and never acknowledges an error", () => {
+    const err: Finding = { ...warn("AK901", "a.b", "x"), severity: "error" };
+    const r = runGuards(guardContext(base()), [{ id: "AK901", reason: "known, see the runbook" }], guard(err, warn("AK902", "c.d", "y")));
+    expect(r.findings[0].acknowledged).toBeUndefined();
+    expect([r.errors, r.warnings, r.acknowledged]).toEqual([1, 1, 0]);
+  });
+  it("checks acknowledgements against the guards that run", () => {
+    expect(() => runGuards(guardContext(base()), [{ id: "AK001", reason: "a good long reason" }], guard())).toThrow(/unknown guard id 'AK001'; allowed: AK901, AK902/);
+  });
+  it("a reason needs ten characters that are not blanks", () => {
+    const ids = ["AK008"];
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: "123456789" }], ids)).toThrow(/at least 10 characters/);
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: "  12345678  " }], ids)).toThrow(/at least 10 characters/);
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: 1234567890 as unknown as string }], ids)).toThrow(/at least 10 characters/);
+    expect(() => checkAcknowledgements([{ id: "AK008", reason: "1234567890" }], ids)).not.toThrow();
+  });
+  it("formatFinding: one line, id severity address.attribute: message (expected; actual). Fix, then the acknowledgement", () => {
+    const f = { ...warn("AK901", "kubernetes_secret.x", "data"), message: "it leaks", expected: "a reference", actual: "a literal", fix: "Use Vault." };
+    expect(formatFinding(f)).toBe("AK901 warning kubernetes_secret.x.data: it leaks (expected a reference; actual a literal). Fix: Use Vault.");
+    expect(formatFinding({ ...f, acknowledged: { reason: "ticket 42" } })).toBe("AK901 warning kubernetes_secret.x.data: it leaks (expected a reference; actual a literal). Fix: Use Vault. [acknowledged: ticket 42]");
+  });
 });
 
 /** Issue 12: guards judge what the cluster would hold after every patch applies in order, not which ops are present. */
