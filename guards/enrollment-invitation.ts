@@ -45,8 +45,10 @@ export const enrollmentInvitationGuard: Guard = {
         );
         continue;
       }
-      const inv = stack.resource?.authentik_stage_invitation?.[stage.name];
-      if (inv?.continue_flow_without_invitation === true) {
+      const inv = resourcesOf(stack, "authentik_stage_invitation").find((r) => r.name === stage.name)?.values;
+      if (!inv) {
+        out.push(f("error", { address: first.address, attribute: "stage", message: `the first stage of enrollment flow ${flow.address} is ${stage.address}, which the stack does not declare, so whether it stops users without an invitation can't be judged`, expected: "an authentik_stage_invitation of this stack", actual: stage.address, fix: "Declare the invitation stage in the stack (constructs/identity) and bind it first." }));
+      } else if (inv.continue_flow_without_invitation === true) {
         out.push(f("error", { address: `authentik_stage_invitation.${stage.name}`, attribute: "continue_flow_without_invitation", message: `the invitation stage of ${flow.address} lets users without an invitation continue`, expected: "false", actual: "true", fix: "Set continueFlowWithoutInvitation to false." }));
       }
     }

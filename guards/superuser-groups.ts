@@ -25,7 +25,8 @@ export const superuserGroupsGuard: Guard = {
         out.push(f("error", { address: g.address, attribute: "is_superuser", message: `group '${name}' makes its members superusers`, expected: `false (only '${ADMIN_GROUP}' is a superuser group)`, actual: "true", fix: `Set isSuperuser: false; add admins to '${ADMIN_GROUP}' instead.` }));
         continue;
       }
-      const seen = new Set<string>([g.name]);
+      // g itself needs no entry: a cycle back to g meets a group that is not a superuser group (checked above)
+      const seen = new Set<string>();
       const stack_ = [...((g.values.parents ?? []) as unknown[])];
       while (stack_.length) {
         const r = refOf(stack_.pop());

@@ -80,6 +80,14 @@ describe("the real stack", () => {
     const s = report.findings.find((x) => x.attribute === "values.server.strategy")!;
     expect(s.message).toContain("server.deploymentStrategy");
   });
+  it("every guard reports only well-formed findings of its own id (here: the real stack's)", () => {
+    const ctx = guardContext(base());
+    for (const g of GUARDS) {
+      for (const x of g.check(ctx)) {
+        expect([g.id, x]).toEqual([g.id, expect.objectContaining({ id: g.id, severity: expect.stringMatching(/^(error|warning)$/), address: expect.any(String), attribute: expect.any(String), message: expect.any(String), fix: expect.any(String) })]);
+      }
+    }
+  });
   it("has one guard per id, each documented", () => {
     expect(new Set(GUARDS.map((g) => g.id)).size).toBe(GUARDS.length);
     for (const g of GUARDS) expect(g.protects.length).toBeGreaterThan(20);

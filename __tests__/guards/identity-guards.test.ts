@@ -2,7 +2,7 @@
  * AK011-AK015, the identity layer's guards: the real stack is compliant, and a realistic mutation of the
  * real synthesized stack fires exactly the guard that protects it.
  */
-import { runGuards, formatFinding } from "../../guards/registry";
+import { GUARDS, runGuards, formatFinding } from "../../guards/registry";
 import { Finding, StackJson } from "../../guards/types";
 import { TARGETS_MARKER } from "../../config/identity";
 import { clone, guardContext, realStackJson } from "../support/stack-json";
@@ -33,6 +33,8 @@ const setTargets = (r: any, targets: string[]) => {
 describe("the real stack and the identity guards", () => {
   it("has no identity finding at all", () => {
     expect(runGuards(guardContext(base())).findings.filter((f) => IDENTITY.includes(f.id)).map(formatFinding)).toEqual([]);
+    // and nothing else either: each identity guard returns an empty list, not merely no finding of its id
+    for (const g of GUARDS.filter((x) => IDENTITY.includes(x.id))) expect([g.id, g.check(guardContext(base()))]).toEqual([g.id, []]);
   });
   it("synthesizes the brute-force policy with no binding, and the assignment policy bound to the login stage binding", () => {
     const r: any = base().resource;
@@ -134,6 +136,22 @@ describe("AK012 enrollment starts with the invitation stage", () => {
   it("accepts an invitation stage that does not say whether users without an invitation continue (authentik's default: they don't)", () => {
     expect(ids(mutate((r) => delete r.authentik_stage_invitation.invitation_validation.continue_flow_without_invitation))).toEqual([]);
   });
+  it("names the invitation stage that lets users without an invitation continue", () => {
+    const f = added(mutate((r) => (r.authentik_stage_invitation.invitation_validation.continue_flow_without_invitation = true)))[0];
+    expect(f).toMatchObject({ address: "authentik_stage_invitation.invitation_validation", attribute: "continue_flow_without_invitation", expected: "false", actual: "true" });
+  });
+  it("fires when the first stage is a literal id (no stage of the stack)", () => {
+    const s = mutate((r) => (r.authentik_flow_stage_binding.invitation_enrollment_10.stage = "2c4e0000-0000-4000-8000-000000000000"));
+    expect(ids(s)).toEqual(["AK012"]);
+    expect(added(s)[0].actual).toBe('"2c4e0000-0000-4000-8000-000000000000"@10');
+  });
+  it("fires when the first stage is an invitation stage the stack does not declare (its settings can't be judged)", () => {
+    for (const change of [(r: any) => (r.authentik_flow_stage_binding.invitation_enrollment_10.stage = "${authentik_stage_invitation.elsewhere.id}"), (r: any) => delete r.authentik_stage_invitation]) {
+      const s = mutate(change);
+      expect(ids(s)).toEqual(["AK012"]);
+      expect(added(s)[0]).toMatchObject({ address: "authentik_flow_stage_binding.invitation_enrollment_10", attribute: "stage" });
+    }
+  });
 });
 
 describe("AK013 the user write stage's group exists in the stack", () => {
@@ -221,6 +239,13 @@ describe("AK014 every group an invitation may target exists and is not a superus
     const f = added(mutate((r) => setTargets(r, ["Matrix Users"])))[0];
     expect(f.expected).toContain("Allow Login Users");
     expect(f.expected).toContain("Wrongmove Users");
+  });
+  it("names the policy that reads fixed_data without an allow-list", () => {
+    const f = added(mutate((r) => {
+      const p = r.authentik_policy_expression.invitation_group_assignment;
+      p.expression = p.expression.split("\n").filter((l: string) => !l.startsWith(TARGETS_MARKER)).join("\n");
+    }))[0];
+    expect(f).toMatchObject({ address: "authentik_policy_expression.invitation_group_assignment", attribute: "expression", actual: "no such line" });
   });
 });
 
