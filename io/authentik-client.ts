@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { Configuration, CoreApi, FlowsApi, PoliciesApi, StagesApi, ResponseError, FetchError } from "@goauthentik/api/dist/esm/index";
 import { EnvironmentError, InputError } from "../lib/errors";
-import { request } from "./http";
+import { HttpError, request } from "./http";
 
 export { ResponseError };
 
@@ -84,7 +84,20 @@ export interface TokenSource {
   readonly home?: string;
 }
 
-/** The API token: AUTHENTIK_TOKEN, else Vault (VAULT_ADDR or the config's address, VAULT_TOKEN or ~/.vault-token). */
+/** Where a Vault address points, for messages: scheme, host and port only (never credentials in a URL). */
+function shownAddress(addr: string): string {
+  try {
+    return new URL(addr).origin;
+  } catch {
+    return "VAULT_ADDR (not a URL)";
+  }
+}
+
+/**
+ * The API token: AUTHENTIK_TOKEN, else Vault KV v2 (VAULT_ADDR or the config's address, VAULT_TOKEN or
+ * ~/.vault-token; the secret at <mount>/<path>, key tf_api_token). Every way it can fail is one line naming
+ * what to set (EnvironmentError: exit 3); neither token ever appears in a message.
+ */
 export async function resolveToken(s: TokenSource): Promise<string> {
   const direct = s.env.AUTHENTIK_TOKEN?.trim();
   if (direct) return direct;
@@ -92,16 +105,30 @@ export async function resolveToken(s: TokenSource): Promise<string> {
   const tokenFile = path.join(home, ".vault-token");
   const vaultToken = s.env.VAULT_TOKEN?.trim() || (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, "utf8").trim() : "");
   if (!vaultToken) throw new EnvironmentError("no authentik API token: AUTHENTIK_TOKEN is not set and there is no Vault login (VAULT_TOKEN or ~/.vault-token). Fix: export AUTHENTIK_TOKEN=... or run `vault login`");
-  const addr = (s.env.VAULT_ADDR ?? s.vault.address).replace(/\/+$/, "");
-  const url = `${addr}/v1/${s.vault.mount}/data/${s.vault.path}`;
-  const res = await request(url, { timeoutMs: 15_000, headers: { "X-Vault-Token": vaultToken } });
-  if (res.status !== 200) throw new EnvironmentError(`Vault ${url} answered ${res.status} reading the authentik token. Fix: run \`vault login\` with a token that may read ${s.vault.mount}/${s.vault.path}`);
+  const addr = (s.env.VAULT_ADDR?.trim() || s.vault.address).replace(/\/+$/, "");
+  const secret = `${s.vault.mount}/${s.vault.path}`;
+  const where = `Vault at ${shownAddress(addr)}`;
+  let res;
+  try {
+    res = await request(`${addr}/v1/${s.vault.mount}/data/${s.vault.path}`, { timeoutMs: 15_000, headers: { "X-Vault-Token": vaultToken } });
+  } catch (e) {
+    // a bad-url message repeats the URL as given (it may carry credentials): say what is wrong instead
+    const why = !(e instanceof HttpError) ? (e as Error).message : e.reason === "bad-url" ? "VAULT_ADDR is not an http(s) URL" : e.message.replace(/^GET \S+: /, "");
+    throw new EnvironmentError(`cannot read the authentik token from ${where} (${why.split("\n")[0]}). Fix: set VAULT_ADDR to a reachable Vault, or export AUTHENTIK_TOKEN`);
+  }
+  if (res.status === 403 || res.status === 401) {
+    throw new EnvironmentError(`${where} refused the Vault token reading ${secret} (${res.status}: expired, or not allowed to read it). Fix: run \`vault login\` (or set VAULT_TOKEN) with a token whose policy reads ${s.vault.mount}/data/${s.vault.path}, or export AUTHENTIK_TOKEN`);
+  }
+  if (res.status === 404) {
+    throw new EnvironmentError(`${where} has no secret ${secret} (404). Fix: store the authentik API token there as tf_api_token (vault kv put ${s.vault.mount}/${s.vault.path} tf_api_token=...), point the config's vault.mount/vault.authentikPath at it, or export AUTHENTIK_TOKEN`);
+  }
+  if (res.status !== 200) throw new EnvironmentError(`${where} answered ${res.status} reading ${secret}. Fix: check Vault's health (vault status) and retry, or export AUTHENTIK_TOKEN`);
   let token: unknown;
   try {
     token = JSON.parse(res.body)?.data?.data?.tf_api_token;
   } catch {
     token = undefined;
   }
-  if (typeof token !== "string" || !token) throw new EnvironmentError(`Vault ${s.vault.mount}/${s.vault.path} holds no tf_api_token. Fix: store the authentik API token there, or export AUTHENTIK_TOKEN`);
-  return token;
+  if (typeof token !== "string" || !token.trim()) throw new EnvironmentError(`${where}: the secret ${secret} holds no tf_api_token. Fix: store the authentik API token there as tf_api_token, or export AUTHENTIK_TOKEN`);
+  return token.trim();
 }

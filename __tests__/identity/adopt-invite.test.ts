@@ -6,7 +6,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawn } from "child_process";
 import { startAuthentikApi, AuthentikApiServer } from "../../authentik-api/server";
 import { authentikClient } from "../../io/authentik-client";
 import { findAdoptions } from "../../engine/adopt";
@@ -18,6 +17,7 @@ import { loadConfig } from "../../config/load";
 import { App } from "cdktf";
 import { ROOT } from "../support/synth";
 import { PK, identitySeed } from "../support/identity-world";
+import { CliRun, runCliProcess } from "../support/cli-process";
 
 const TOKEN = "test-identity-token-3e8b1f";
 jest.setTimeout(120_000);
@@ -30,23 +30,10 @@ beforeEach(async () => {
 afterEach(async () => api.close());
 
 /** Runs the CLI in a child process (async: the loopback API answers from this process meanwhile). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "authentik-stack.js"), ...args], {
-      env: { PATH: process.env.PATH, HOME: fs.mkdtempSync(path.join(os.tmpdir(), "ak-home-")), AUTHENTIK_URL: api.url, AUTHENTIK_TOKEN: TOKEN, ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      expect(out + err).not.toContain(TOKEN);
-      resolve({ code, out, err });
-    });
-  });
+async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const r = await runCliProcess(args, { PATH: process.env.PATH, HOME: fs.mkdtempSync(path.join(os.tmpdir(), "ak-home-")), AUTHENTIK_URL: api.url, AUTHENTIK_TOKEN: TOKEN, ...env });
+  expect(r.out + r.err).not.toContain(TOKEN);
+  return r;
 }
 // the CLI runs from dist/: build once if a source is newer (npm run build does it in CI)
 beforeAll(() => {
