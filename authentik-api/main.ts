@@ -12,6 +12,7 @@ import { parseArgs } from "util";
 import * as YAML from "yaml";
 import { startAuthentikApi } from "./server";
 import { loadSpec } from "./spec";
+import { guardStdio, write } from "../io/stdio";
 
 const HELP = `usage: authentik-api --token-file FILE [--port N] [--state FILE] [--seed FILE] [--namespace NS] [--json]
 
@@ -32,11 +33,13 @@ Changes: GET /_stand-in/changes?since=SEQ[&collection=/outposts/instances/][&wai
 Exit codes: 0 stopped by SIGTERM/SIGINT, 2 usage or unusable input, 3 could not start.`;
 
 function fail(code: number, msg: string): never {
-  process.stderr.write(`authentik-api: ${msg}\n`);
+  write("stderr", `authentik-api: ${msg}\n`);
   process.exit(code);
 }
 
 async function main(): Promise<void> {
+  // a reader that closes the pipe (`authentik-api --help | head -1`, a log reader gone) is not a crash
+  guardStdio();
   let args;
   try {
     args = parseArgs({
@@ -55,8 +58,8 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(2, `${(e as Error).message}; see --help`);
   }
-  if (args.help) return void process.stdout.write(HELP + "\n");
-  if (args.version) return void process.stdout.write(`authentik-api stand-in for authentik ${loadSpec().info.version}\n`);
+  if (args.help) return void write("stdout", HELP + "\n");
+  if (args.version) return void write("stdout", `authentik-api stand-in for authentik ${loadSpec().info.version}\n`);
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(2, `--port: "${args.port}" is not a port; allowed: 0-65535 (0 = any free port)`);
   const tokenFile = args["token-file"];
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
     if (err.code === "EADDRINUSE" || err.code === "EACCES") fail(3, `cannot listen on 127.0.0.1:${port}: ${err.code}`);
     fail(2, err.message);
   }
-  process.stdout.write(args.json ? JSON.stringify({ url: server.url, pid: process.pid, tokenFile, stateFile: args.state ?? null }) + "\n" : server.url + "\n");
+  write("stdout", args.json ? JSON.stringify({ url: server.url, pid: process.pid, tokenFile, stateFile: args.state ?? null }) + "\n" : server.url + "\n");
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -10,6 +10,8 @@ import { spawn, spawnSync } from "child_process";
 import { ROOT, synthJson } from "../support/synth";
 
 const BIN = path.join(ROOT, "bin", "authentik-stack.js");
+// each case runs the CLI four times (plan-to-zero loads cdktf: seconds each on a busy machine)
+jest.setTimeout(120_000);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ak-stdio-"));
 const stackFile = path.join(tmp, "cdk.tf.json");
 fs.writeFileSync(stackFile, JSON.stringify(synthJson()));
@@ -66,7 +68,7 @@ const COMMANDS: ReadonlyArray<readonly string[]> = [
 ];
 
 describe("a reader that closes the pipe early", () => {
-  it.each(COMMANDS.map((a) => [a.join(" ").replace(stackFile, "cdk.tf.json"), a] as const))("%s: quiet, with the command's own exit code", async (_name, args) => {
+  it.each(COMMANDS.map((a) => [a.join(" ").replace(stackFile, "cdk.tf.json").replace(tmp + path.sep, ""), a] as const))("%s: quiet, with the command's own exit code", async (_name, args) => {
     const full = normally(args);
     // the command printed something on the stream closed below, or the test would prove nothing
     expect(full.out.length + full.err.length).toBeGreaterThan(0);
@@ -96,6 +98,23 @@ describe("a reader that closes the pipe early", () => {
       const r = spawnSync("bash", ["-c", `${cmd} | head -1; exit \${PIPESTATUS[0]}`], { encoding: "utf8", env });
       expect({ cmd, code: r.status, err: r.stderr }).toEqual({ cmd, code, err: "" });
       expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    }
+  });
+});
+
+describe("the authentik API stand-in's own command (authentik-api/main.ts)", () => {
+  it("--help and --version with stdout closed early: exit 0, nothing on stderr", async () => {
+    const entry = path.join(ROOT, "dist", "authentik-api", "main.js");
+    for (const flag of ["--help", "--version"]) {
+      const r = await new Promise<Run>((resolve, reject) => {
+        const c = spawn(process.execPath, [entry, flag], { stdio: ["ignore", "pipe", "pipe"] });
+        let err = "";
+        c.stdout!.destroy();
+        c.stderr!.on("data", (d) => (err += d));
+        c.on("error", reject);
+        c.on("close", (code, signal) => resolve({ code, signal, out: "", err }));
+      });
+      expect({ flag, code: r.code, err: r.err }).toEqual({ flag, code: 0, err: "" });
     }
   });
 });
