@@ -125,7 +125,16 @@ export async function startControlPlane(o: {
     startProc({
       name: "kube-controller-manager",
       cmd: bins.controllerManager,
-      args: [...common, `--service-account-private-key-file=${pki.saKey}`, `--root-ca-file=${pki.ca}`, "--use-service-account-credentials=false"],
+      args: [
+        ...common,
+        `--service-account-private-key-file=${pki.saKey}`,
+        `--root-ca-file=${pki.ca}`,
+        "--use-service-account-credentials=false",
+        // the node is simulated: a late lease renewal on a loaded machine must not mark it Unknown, because
+        // the node lifecycle controller then sets every pod's Ready to False and KWOK never sets it back
+        // (the Service's endpoints stay not-ready for the rest of the run)
+        "--node-monitor-grace-period=5m",
+      ],
       log: path.join(logs, "kube-controller-manager.log"),
       ports: [],
     }),
@@ -149,6 +158,10 @@ export async function startControlPlane(o: {
       `--tls-cert-file=${pki.kwokCert}`,
       `--tls-private-key-file=${pki.kwokKey}`,
       "--cidr=10.244.0.0/16",
+      // renew a node Lease (kube-node-lease) every 10 s: without it the node's only heartbeat is the
+      // heartbeat stage's status update every 10-20 minutes, and the node lifecycle controller marks the
+      // node Unknown after its grace period, and with it every pod not Ready
+      "--node-lease-duration-seconds=40",
     ],
     env: { ...process.env, PATH: [...o.kwok.path, process.env.PATH ?? "/usr/bin:/bin"].join(":") },
     log: path.join(logs, "kwok.log"),
