@@ -69,7 +69,8 @@ function policyLines(p: PolicyReport): string[] {
 function textReport(r: DeployResult): string[] {
   const g = r.guards;
   const lines = [`guards: ${g.errors} error(s), ${g.warnings} warning(s), ${g.acknowledged} acknowledged`, ...g.errorLines.map((l) => "  " + l)];
-  if (r.summary) lines.push(...summaryLines(r.summary));
+  const importStep = r.outcome === "imported" || r.outcome === "nothing-to-import" || (r.outcome === "dry-run" && !r.policy);
+  if (r.summary) lines.push(...(importStep ? r.summary.imports.map((i) => `import: ${i.address} (id ${JSON.stringify(i.id)})`) : summaryLines(r.summary)));
   if (r.policy) lines.push(...policyLines(r.policy));
   if (r.verify) lines.push("verify-upgrade:", ...formatTable(r.verify).map((l) => "  " + l));
   const verdict: Record<DeployResult["outcome"], string> = {
@@ -80,8 +81,10 @@ function textReport(r: DeployResult): string[] {
     refused: "deploy: refused by the plan policy; nothing applied. Do what each finding's Fix says, then run deploy again.",
     declined: "deploy: not confirmed; nothing applied",
     "verify-failed": "deploy: verify-upgrade did not pass (see the steps above)",
+    imported: `deploy: imported ${r.summary?.imports.length ?? 0} object(s) into the state; nothing live changed. Run deploy again to review what the configuration changes in them.`,
+    "nothing-to-import": "deploy: the plan imports nothing; nothing done",
   };
-  lines.push(verdict[r.outcome]);
+  lines.push(r.outcome === "dry-run" && !r.policy ? "deploy: dry run of --import-only: the imports above would be written to the state; nothing done" : verdict[r.outcome]);
   return lines;
 }
 
@@ -90,6 +93,7 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
   const progress = ctx.progress;
   const autoApprove = ctx.flag("auto-approve");
   const dryRun = ctx.flag("dry-run");
+  const importOnly = ctx.flag("import-only");
   const overrides = readOverrides();
   const config = loadConfig(overrides);
   const stackName = ctx.str("stack") ?? config.stackName;
@@ -118,6 +122,7 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
       config,
       overrides,
       dryRun,
+      importOnly,
       guardAcks: acks.guard,
       policyAcks: acks.policy,
       allowDestroy,
@@ -127,6 +132,11 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
         process.stderr.write([...summaryLines(summary), ...policyLines(policy)].join("\n") + "\n");
         return askYes("Apply exactly this plan? Only 'yes' applies: ");
       },
+      confirmImports: async (imports) => {
+        if (autoApprove) return true;
+        process.stderr.write(imports.map((i) => `import: ${i.address} (id ${JSON.stringify(i.id)})`).join("\n") + "\n");
+        return askYes("Import exactly these objects into the state (nothing live changes)? Only 'yes' imports: ");
+      },
     });
   } catch (e) {
     if (e instanceof TerraformError) throw new EnvironmentError(`${e.message}${e.step === "apply" ? " (the apply may have changed part of the stack: run deploy --dry-run to see what remains)" : ""}`);
@@ -135,7 +145,8 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
   }
   if (json) out(JSON.stringify({ result: result.outcome, ...result }, null, 2));
   else textReport(result).forEach((l) => out(l));
-  return result.outcome === "applied" || result.outcome === "no-changes" || result.outcome === "dry-run" ? DEPLOY_EXIT.ok : DEPLOY_EXIT.findings;
+  const ok: readonly DeployResult["outcome"][] = ["applied", "no-changes", "dry-run", "imported", "nothing-to-import"];
+  return ok.includes(result.outcome) ? DEPLOY_EXIT.ok : DEPLOY_EXIT.findings;
 }
 
 export const command: CommandSpec = {
@@ -151,12 +162,13 @@ export const command: CommandSpec = {
     stack: { type: "string", value: "NAME", help: "the stack (default: the config's stackName, authentik)" },
     "auto-approve": { type: "boolean", help: "apply without asking (required when stdin is not a terminal)" },
     "dry-run": { type: "boolean", help: "stop after the policy; nothing is applied" },
+    "import-only": { type: "boolean", help: "adopt first: `terraform import` each import of the plan (nothing live changes), then stop (PL005's fix)" },
     json: { type: "boolean", help: "one JSON report on stdout (progress stays on stderr)" },
     "allow-destroy": { type: "string", multiple: true, value: "ADDRESS=reason", help: "let the plan destroy or replace this stateful object (PL001)" },
     ack: { type: "string", multiple: true, value: "ID=reason", help: "acknowledge a guard warning (AK...) or a policy finding (PL002, PL004)" },
   },
   exitCodes: {
-    0: "applied and verified (or no changes, or a dry run the policy passed)",
+    0: "applied and verified (or no changes, a dry run the policy passed, or --import-only imported)",
     1: "refused by guards or policy, declined, or verify-upgrade failed",
     2: "usage or unusable input (incl. no terminal and no --auto-approve)",
     3: "could not run (terraform, backend, Vault, cluster)",
@@ -166,6 +178,6 @@ export const command: CommandSpec = {
     ["VAULT_TOKEN", "Vault token (or ~/.vault-token from `vault login`)"],
     ["AUTHENTIK_STACK_CONFIG", "config override file"],
   ],
-  examples: ["authentik-stack deploy --dry-run", 'authentik-stack deploy --allow-destroy "kubernetes_secret.tls=rotating the certificate, ticket 42"'],
+  examples: ["authentik-stack deploy --dry-run", "authentik-stack deploy --import-only", 'authentik-stack deploy --allow-destroy "kubernetes_secret.tls=rotating the certificate, ticket 42"'],
   run: runDeploy,
 };

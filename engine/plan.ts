@@ -53,7 +53,8 @@ export interface PlanVerdict {
 const IMPORT_NOTE =
   "an import that also changes the object: the configuration does not match the live object, and applying it " +
   "would rewrite (or, for a replace, destroy and recreate) what it was meant to adopt. Fix the configuration " +
-  "until the import shows no other change.";
+  "until the import shows no other change, or adopt it unchanged first (`authentik-stack deploy --import-only`) " +
+  "and review the change in the next deploy.";
 const ADOPTED_NOTE = "destroys a live authentik object (adopted, or managed in authentik): refused; nothing of the identity layer may be deleted by a plan.";
 
 /** goauthentik resources are live objects in authentik: a planned delete of one is never routine. */
@@ -331,3 +332,13 @@ export async function applyPlan(r: TerraformRun & { readonly planFile: string })
   r.onProgress?.("terraform apply of the saved plan");
   await terraform(bin, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", r.planFile], r, "apply", r.deadlines?.applySeconds ?? 3600);
 }
+
+/**
+ * `terraform import ADDRESS ID`: the provider reads the live object and the state records it as it is;
+ * nothing live changes. Terraform refuses an address already in the state.
+ */
+export async function importResource(r: TerraformRun & { readonly address: string; readonly id: string; readonly varArgs?: readonly string[] }): Promise<void> {
+  const bin = r.terraform ?? process.env.TERRAFORM_BINARY_NAME ?? "terraform";
+  await terraform(bin, ["import", "-input=false", "-no-color", "-lock-timeout=60s", ...(r.varArgs ?? []), r.address, r.id], r, `import ${r.address}`, r.deadlines?.planSeconds ?? 1800);
+}
+

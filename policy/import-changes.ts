@@ -26,7 +26,7 @@ export const importChangesRule: PolicyRule = {
         f("error", {
           address: rc.address,
           message: `${rc.address}${id}: the import would ${what}${attrs.length ? ` (${attrs.join(", ")})` : ""}: the configuration differs from the live object, so adopting it would modify what runs in the same apply`,
-          fix: `Make the configuration match the live object${attrs.length ? ` in ${attrs.join(", ")}` : ""} until the plan shows the import alone, deploy that, then make the change in a separate deploy.`,
+          fix: `Make the configuration match the live object${attrs.length ? ` in ${attrs.join(", ")}` : ""} until the plan shows the import alone, deploy that, then make the change in a separate deploy; or adopt the live object unchanged first with \`npx authentik-stack deploy --import-only\` (terraform import: nothing live changes) and review the change in the next deploy.`,
         }),
       ];
     }),

@@ -1,12 +1,13 @@
 /**
- * `authentik-stack deploy` in the rehearsal box, as an operator runs it: a clean deploy passes the
- * policy, applies and verifies; then each rule blocks a change made the way an operator makes it (an
- * edited values file, an image updater's out-of-band bump followed by a values change, a renamed
- * release in the config override, a chart bump), nothing is applied (the Helm release keeps its
- * revision, plan-to-zero still says No changes), and the message says what to do. Steps share one box
- * and one state, in order.
- * Not here (no operator-level way to make them through this stack's config; covered on real terraform
- * plans in plan-to-zero/policy-real-plans.test.ts and __tests__/policy): PL005 imports, PL006 unknown types.
+ * `authentik-stack deploy` in the rehearsal box, as an operator runs it: the first deploy against a fresh
+ * authentik is refused (PL005: adopting its embedded outpost and default login stage would also change
+ * them), `--import-only` adopts them unchanged, then a clean deploy passes the policy, applies and
+ * verifies; then each rule blocks a change made the way an operator makes it (an edited values file, an
+ * image updater's out-of-band bump followed by a values change, a renamed release in the config override,
+ * a chart bump), nothing is applied (the Helm release keeps its revision, plan-to-zero still says No
+ * changes), and the message says what to do. Steps share one box and one state, in order.
+ * Not here (no operator-level way to make it through this stack's config; covered on real terraform
+ * plans in plan-to-zero/policy-real-plans.test.ts and __tests__/policy): PL006 unknown types.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,13 +19,7 @@ jest.setTimeout(1800000);
 
 // Without the real providers and chart packages the rehearsal can't run: reported as skipped (not
 // passed), with the reason, as the box's own rehearsal does.
-// First run against the real providers and chart: the clean deploy's plan was refused by the policy (the
-// first deploy imports the seeded embedded outpost and login stage; not yet diagnosed which rule refused it,
-// the import-that-also-updates rule is the likely one). Until it passes, it runs only when asked.
-const missing = [
-  ...rehearsalPrerequisites(),
-  ...(process.env.AUTHENTIK_STACK_REHEARSAL === "1" ? [] : ["the clean deploy is still refused by the plan policy: set AUTHENTIK_STACK_REHEARSAL=1 to run it"]),
-];
+const missing = rehearsalPrerequisites();
 if (missing.length) process.stderr.write(`deploy rehearsal skipped: ${missing.join("; ")}\n`);
 const describeIf = missing.length ? describe.skip : describe;
 
@@ -90,12 +85,43 @@ describeIf("deploy in the box", () => {
     expect(up.code).toBe(0);
   });
 
+  it("a fresh authentik's outpost and login stage differ from the config: the first deploy is refused (PL005), nothing applied", () => {
+    const d = deploy(["--auto-approve"]);
+    expect([d.report.result, d.code]).toEqual(["refused", 1]);
+    // exactly the two objects every fresh authentik holds, each an import that would also change it
+    expect(findings(d.report).sort()).toEqual(["PL005 error authentik_outpost.embedded", "PL005 error authentik_stage_user_login.default_login"]);
+    for (const f of d.report.policy.findings) expect(f.fix).toContain("deploy --import-only");
+    expect(d.report.timings.map((t: any) => t.step)).not.toContain("apply");
+    expect(revisions()).toBe(0);
+    expect(kubectl(["get", "deployments", "-o", "name"]).out.trim()).toBe("");
+  });
+
+  it("--import-only adopts them unchanged: the state holds them, nothing live changed", () => {
+    const api = (p: string) => JSON.parse(run("curl", ["-sS", "-H", `Authorization: Bearer ${env.AUTHENTIK_TOKEN}`, `${env.AUTHENTIK_URL}/api/v3${p}`], env).out);
+    const before = api(`/outposts/instances/${c.outpost.uuid}/`);
+    const d = deploy(["--import-only", "--auto-approve"]);
+    expect([d.report.result, d.code]).toEqual(["imported", 0]);
+    expect(d.report.summary.imports.map((i: any) => i.address).sort()).toEqual(["authentik_outpost.embedded", "authentik_stage_user_login.default_login"]);
+    expect(d.report.timings.map((t: any) => t.step)).toEqual(["guards", "synth", "plan", "import"]);
+    const state = run("terraform", ["state", "list"], env, { cwd: path.join(ROOT, "cdktf.out", "stacks", "authentik") }).out.split("\n").filter((a) => a && !a.startsWith("data.")).sort();
+    expect(state).toEqual(["authentik_outpost.embedded", "authentik_stage_user_login.default_login"]);
+    expect(api(`/outposts/instances/${c.outpost.uuid}/`)).toEqual(before);
+    expect(revisions()).toBe(0);
+    // again: nothing left to import
+    const again = deploy(["--import-only", "--auto-approve"]);
+    expect([again.report.result, again.code]).toEqual(["nothing-to-import", 0]);
+  });
+
   it("a clean deploy: the policy passes, the plan is applied, verify-upgrade passes all seven steps", () => {
     const d = deploy(["--auto-approve"]);
+    expect((d.report.verify ?? []).filter((s: any) => s.verdict !== "PASS").map((s: any) => `${s.step} ${s.verdict}: ${s.evidence}`)).toEqual([]);
     expect(d.report.result).toBe("applied");
     expect(d.code).toBe(0);
     expect(d.report.policy).toMatchObject({ refused: false, errors: 0 });
+    expect(d.report.summary.imports).toEqual([]);
     expect(d.report.summary.verdict.changes.filter((c: any) => c.kind === "create").length).toBeGreaterThan(10);
+    // the adopted objects are now changed to the config, as updates the policy judged
+    expect(d.report.summary.verdict.changes.filter((c: any) => c.kind === "update").map((c: any) => c.address).sort()).toEqual(["authentik_outpost.embedded", "authentik_stage_user_login.default_login"]);
     expect(d.report.summary.verdict.changes.filter((c: any) => c.kind === "delete" || c.kind === "replace")).toEqual([]);
     expect(d.report.verify.map((s: any) => `${s.step} ${s.verdict}`)).toEqual(["1 PASS", "2 PASS", "3 PASS", "4 PASS", "5 PASS", "6 PASS", "7 PASS"]);
     expect(d.report.timings.map((t: any) => t.step)).toEqual(["guards", "synth", "plan", "facts", "policy", "apply", "verify"]);
