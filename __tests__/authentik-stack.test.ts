@@ -130,7 +130,8 @@ describe("derived values move with the config", () => {
     expect(cfg.kubernetes_json_patches.service[0].value["goauthentik.io/outpost-name"]).toBe("edge-outpost");
     const outpostIngress = j.resource.kubernetes_ingress_v1.authentik_outpost;
     expect(outpostIngress.spec.rule[0].http.path[0].backend.service.name).toBe("ak-outpost-edge-outpost");
-    expect(j.resource.kubernetes_config_map.pgbouncer_config.metadata.namespace).toBe("sso");
+    expect(j.resource.kubernetes_namespace.authentik.metadata.name).toBe("sso");
+    expect(j.resource.kubernetes_config_map.pgbouncer_config.metadata.namespace).toBe("${kubernetes_namespace.authentik.metadata[0].name}");
     expect(j.output.alerting_rules_yaml.value).toContain('service=~"sso-ak-outpost-.*"');
     expect(j.output.alerting_rules_yaml.value).toContain("goauthentik.io/outpost-name=edge-outpost");
     expect(j.output.alerting_rules_yaml.value).toContain("get endpoints ak-outpost-edge-outpost");
@@ -147,6 +148,20 @@ describe("secrets", () => {
     expect(json.resource.kubernetes_secret.tls_secret.data["tls.key"]).toBe('${file("${var.secrets_dir}/privkey.pem")}');
     expect(json.resource.kubernetes_secret.pgbouncer_auth.data["userlist.txt"]).toBe('"authentik" "${data.vault_kv_secret_v2.secrets.data["authentik_postgres_password"]}"\n');
     expect(JSON.stringify(full)).not.toMatch(/-----BEGIN/);
+  });
+});
+
+describe("an empty cluster", () => {
+  // the box's first deploy once failed with "namespaces \"authentik\" not found": pgbouncer's objects named
+  // the namespace as a literal, so terraform created them in parallel with it
+  it("every namespaced Kubernetes object and the release wait for the namespace resource", () => {
+    const ref = "${kubernetes_namespace.authentik.metadata[0].name}";
+    const namespaced = Object.entries<any>(full.resource)
+      .filter(([type]) => type.startsWith("kubernetes_") && type !== "kubernetes_namespace")
+      .flatMap(([type, byName]) => Object.entries<any>(byName).map(([name, r]) => ({ address: `${type}.${name}`, ns: r.metadata?.namespace, deps: r.depends_on ?? [] })));
+    expect(namespaced.length).toBeGreaterThan(8);
+    expect(namespaced.filter((o) => o.ns !== ref && !o.deps.includes("kubernetes_namespace.authentik")).map((o) => `${o.address} namespace=${o.ns}`)).toEqual([]);
+    expect(full.resource.helm_release.authentik.namespace).toBe(ref);
   });
 });
 

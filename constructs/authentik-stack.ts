@@ -83,7 +83,7 @@ export class AuthentikStack extends TerraformStack {
       outpostSecretName: c.outpost.ingressSecretName,
       secretsDir: base.secretsDir,
     });
-    new PgBouncer(this, "pgbouncer", { settings: c.pgbouncer, namespace: c.namespace, tier: c.tier, databasePassword: base.platform.value("authentik_postgres_password") });
+    new PgBouncer(this, "pgbouncer", { settings: c.pgbouncer, namespace: release.namespaceName, tier: c.tier, databasePassword: base.platform.value("authentik_postgres_password") });
 
     new TraefikIngress(this, "ingress", {
       factory: c.ingress,

@@ -15,7 +15,7 @@ import { inAuthentikModule, pinAddress } from "../lib/state-address";
 export interface PgBouncerProps {
   /** pgbouncer settings (name, image, pool sizes, upstream). @default - required */
   readonly settings: PgBouncerConfig;
-  /** Namespace, as a literal (as live: these objects don't depend on the namespace resource). @default - required */
+  /** Namespace: a reference to the namespace resource's name, so these are created after it. @default - required */
   readonly namespace: string;
   /** Repo-wide tier label on the Deployment. @default - required */
   readonly tier: string;
