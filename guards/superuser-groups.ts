@@ -1,9 +1,8 @@
 /**
  * AK015 superuser groups. Membership of a superuser group (or of any group below one: authentik passes
- * is_superuser down to child groups) gives full admin rights; only authentik's admin group may do that.
+ * is_superuser down to child groups) gives full admin rights; only the admin group (identity.adminGroup) may do that.
  */
 import { resourcesOf } from "./read/stack-json";
-import { ADMIN_GROUP } from "../config/identity";
 import { refOf } from "./read/identity-refs";
 import { Finding, Guard, finder } from "./types";
 
@@ -14,7 +13,9 @@ export const superuserGroupsGuard: Guard = {
   id: ID,
   name: "superuser-groups",
   protects: "who is an admin: a second superuser group, or a group below the admin group, silently makes its members superusers",
-  check: ({ stack }) => {
+  check: ({ stack, config }) => {
+    // the config's admin group (an override may rename it), not authentik's default name
+    const ADMIN_GROUP = config.identity.adminGroup;
     const out: Finding[] = [];
     const groups = resourcesOf(stack, "authentik_group");
     const byName = new Map(groups.map((g) => [g.name, g]));

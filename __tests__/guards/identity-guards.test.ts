@@ -4,7 +4,8 @@
  */
 import { GUARDS, runGuards, formatFinding } from "../../guards/registry";
 import { Finding, StackJson } from "../../guards/types";
-import { TARGETS_MARKER } from "../../config/identity";
+import { ADMIN_GROUP, DEFAULT_IDENTITY, TARGETS_MARKER } from "../../config/identity";
+import { loadConfig } from "../../config";
 import { clone, guardContext, realStackJson } from "../support/stack-json";
 
 // Lazy, so the work happens inside a test: mutation testing runs one test per mutant and must not pay for
@@ -279,6 +280,20 @@ describe("AK015 only the admin group is a superuser group", () => {
       r.authentik_group.task_submitters.parents = ["${authentik_group.authentik_admins.id}", "${authentik_group.kubernetes_admins.id}"];
     });
     expect(added(s).filter((x) => x.address === "authentik_group.task_submitters").length).toBe(1);
+  });
+  it("the admin group is the config's identity.adminGroup: renamed there, the renamed group may be a superuser group and no other may", () => {
+    const renamed = mutate((r) => (r.authentik_group.authentik_admins.name = "Platform Admins"));
+    const withDefault = runGuards(guardContext(renamed)).findings.filter((x) => x.id === "AK015");
+    expect(withDefault.map((x) => `${x.address} ${x.attribute}`)).toEqual(["authentik_group.authentik_admins is_superuser"]);
+    const cfg = loadConfig({ identity: { adminGroup: "Platform Admins", groups: DEFAULT_IDENTITY.groups.map((g) => (g.name === ADMIN_GROUP ? { ...g, name: "Platform Admins" } : g)) } } as any);
+    expect(runGuards(guardContext(renamed, cfg)).findings.filter((x) => x.id === "AK015")).toEqual([]);
+    // and the old name is no longer special
+    const both = mutate((r) => {
+      r.authentik_group.authentik_admins.name = "Platform Admins";
+      r.authentik_group.kubernetes_admins.name = ADMIN_GROUP;
+      r.authentik_group.kubernetes_admins.is_superuser = true;
+    });
+    expect(runGuards(guardContext(both, cfg)).findings.filter((x) => x.id === "AK015").map((x) => x.address)).toEqual(["authentik_group.kubernetes_admins"]);
   });
   it("follows only group references of the stack, and terminates on a cycle", () => {
     const s = mutate((r) => {
