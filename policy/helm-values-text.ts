@@ -16,7 +16,7 @@ export const helmValuesTextRule: PolicyRule = {
   protects: "the running release from a full helm upgrade caused by a values text that changes nothing (three-way merge reverts out-of-band changes)",
   errorsAcknowledgeable: true,
   check: ({ plan }) =>
-    (plan.resource_changes ?? []).flatMap((rc) => {
+    plan.resource_changes.flatMap((rc) => {
       if (rc.mode !== "managed" || rc.type !== "helm_release" || changeKind(rc) !== "update") return [];
       const changed = changedAttributes(rc);
       if (changed.some((a) => a !== "values" && a !== "set")) return []; // a real upgrade happens anyway

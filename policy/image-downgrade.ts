@@ -6,7 +6,7 @@
  * Deployments and its deployed manifest) by the deploy engine; the target is what the chart renders:
  * an image tag in the values, else the chart's appVersion.
  */
-import { changeKind, ValuesParseError } from "./plan-json";
+import { changeKind } from "./plan-json";
 import { compareVersions, imageTag, parseVersion, targetImages } from "./release-images";
 import { PolicyFinding, PolicyRule, finder } from "./types";
 
@@ -19,7 +19,7 @@ export const imageDowngradeRule: PolicyRule = {
   protects: "the database from an authentik image older than the one that already migrated it (a helm upgrade rolled an updater's image back: 50-minute outage)",
   errorsAcknowledgeable: false,
   check: ({ plan, facts }) =>
-    (plan.resource_changes ?? []).flatMap((rc): PolicyFinding[] => {
+    plan.resource_changes.flatMap((rc): PolicyFinding[] => {
       if (rc.mode !== "managed" || rc.type !== "helm_release") return [];
       const kind = changeKind(rc);
       if (kind !== "create" && kind !== "update" && kind !== "replace") return [];
@@ -33,8 +33,8 @@ export const imageDowngradeRule: PolicyRule = {
       try {
         targets = targetImages(rc.change.after, rf.targetAppVersion);
       } catch (e) {
-        if (e instanceof ValuesParseError) return cantJudge(`the planned ${e.message}`, "Fix the values file so it is a YAML mapping.");
-        throw e;
+        // releaseValues throws only ValuesParseError; anything else is refused too (fail closed)
+        return cantJudge(`the planned ${(e as Error).message}`, "Fix the values file so it is a YAML mapping.");
       }
       const out: PolicyFinding[] = [];
       const running = rf.running.map((r) => ({ ...r, tag: imageTag(r.image) }));
@@ -60,7 +60,7 @@ export const imageDowngradeRule: PolicyRule = {
               address: a,
               message: `${a}: the ${t.component} would run ${t.repository}:${t.tag} (from ${t.tagSource}), older than ${newest.image} running now (${newest.source}); authentik's migrations only go forward, so the older image can't start on the migrated database`,
               fix: t.pinned
-                ? `Set ${t.tagSource.replace(/^values /, "")} to ${newest.tag} or later in the values file (or remove it if the chart's appVersion is newer).`
+                ? `Set ${t.tagKey} to ${newest.tag} or later in the values file (or remove it if the chart's appVersion is newer).`
                 : `Pin global.image.tag: "${newest.tag}" in the values file, or bump the chart to a version whose appVersion is at least ${newest.tag}.`,
             }),
           );

@@ -15,7 +15,7 @@ export const importChangesRule: PolicyRule = {
   protects: "live objects being adopted from being changed or destroyed by the adoption itself (an adoption with a differing configuration destroyed live objects)",
   errorsAcknowledgeable: false,
   check: ({ plan }) =>
-    (plan.resource_changes ?? []).flatMap((rc) => {
+    plan.resource_changes.flatMap((rc) => {
       if (rc.mode !== "managed" || !rc.change.importing) return [];
       const kind = changeKind(rc);
       if (kind === "no-op") return [];

@@ -27,7 +27,7 @@ export function planShapeProblems(plan: unknown): string[] {
     if (!rc || typeof rc !== "object") return problems.push(`${where} is not an object`);
     if (typeof rc.address !== "string" || typeof rc.type !== "string") problems.push(`${where} has no address or type`);
     if (rc.mode !== "managed" && rc.mode !== "data") problems.push(`${where} has mode ${JSON.stringify(rc.mode)}; expected managed or data`);
-    if (!rc.change || typeof rc.change !== "object" || !Array.isArray(rc.change.actions) || rc.change.actions.length === 0) problems.push(`${where} has no change.actions`);
+    if (!Array.isArray(rc.change?.actions) || rc.change.actions.length === 0) problems.push(`${where} has no change.actions`);
     return undefined;
   });
   return problems;
@@ -47,17 +47,18 @@ export const judgeableRule: PolicyRule = {
     if (plan.complete === false || (Array.isArray(plan.deferred_changes) && plan.deferred_changes.length)) {
       out.push(f("error", { address: PLAN, message: "the plan is incomplete (deferred changes): what the next apply does can't be judged", fix: "Apply in steps so that every change is known at plan time." }));
     }
-    for (const rc of plan.resource_changes ?? []) {
+    for (const rc of plan.resource_changes) {
       const unknownActions = rc.change.actions.filter((x) => !KNOWN_ACTIONS.has(x));
       if (unknownActions.length) {
         out.push(f("error", { address: rc.address, message: `${rc.address}: action(s) ${unknownActions.join(", ")} are unknown to this policy`, fix: "Update the policy (policy/plan-json.ts) for this terraform version before deploying with it." }));
         continue;
       }
-      if (!changeKind(rc)) {
+      const kind = changeKind(rc);
+      if (!kind) {
         out.push(f("error", { address: rc.address, message: `${rc.address}: the action combination ${rc.change.actions.join("+")} is unknown to this policy`, fix: "Update the policy (policy/plan-json.ts) for this terraform version before deploying with it." }));
         continue;
       }
-      if (rc.mode !== "managed" || rc.change.actions.every((x) => x === "no-op" || x === "read")) continue;
+      if (rc.mode !== "managed" || kind === "no-op" || kind === "read") continue;
       if (!resourceClass(rc.type)) {
         out.push(
           f("error", {

@@ -8,22 +8,20 @@ export type ChangeKind = "no-op" | "create" | "read" | "update" | "delete" | "re
 /** The kind of one resource change, from its actions (terraform's documented combinations). */
 export function changeKind(rc: ResourceChange): ChangeKind | undefined {
   const a = [...rc.change.actions].sort().join(",");
-  switch (a) {
-    case "no-op":
-    case "create":
-    case "read":
-    case "update":
-    case "delete":
-    case "forget":
-      return a;
-    case "create,delete":
-      return "replace";
-    case "create,forget": // terraform 1.7+: replace an object whose old instance is only forgotten
-      return "replace";
-    default:
-      return undefined;
-  }
+  return Object.hasOwn(KINDS, a) ? KINDS[a] : undefined;
 }
+
+/** Sorted action lists terraform documents, and the change they make. */
+const KINDS: Readonly<Record<string, ChangeKind>> = {
+  "no-op": "no-op",
+  create: "create",
+  read: "read",
+  update: "update",
+  delete: "delete",
+  forget: "forget",
+  "create,delete": "replace",
+  "create,forget": "replace", // terraform 1.7+: replace an object whose old instance is only forgotten
+};
 
 /** Terraform's action strings (terraform's plan JSON format, `change.actions`). */
 export const KNOWN_ACTIONS: ReadonlySet<string> = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
@@ -43,12 +41,6 @@ export function changedAttributes(rc: ResourceChange): string[] {
   const unknown = rc.change.after_unknown ?? {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((k) => unknown[k] !== true && !isDeepStrictEqual(before[k], after[k]) && !(isEmpty(before[k]) && isEmpty(after[k]))).sort();
-}
-
-/** Top-level attributes that become unknown (computed at apply). */
-export function unknownAttributes(rc: ResourceChange): string[] {
-  const unknown = rc.change.after_unknown ?? {};
-  return Object.keys(unknown).filter((k) => unknown[k] === true).sort();
 }
 
 /** A replace_paths entry as text: [["metadata", 0, "name"]] -> metadata[0].name */
@@ -73,13 +65,15 @@ export function releaseValues(attrs: any): Record<string, unknown> {
     } catch (e) {
       throw new ValuesParseError(`values[${i}] is not YAML (${(e as Error).message.split("\n")[0]})`);
     }
-    if (doc === null || doc === undefined) return;
+    if (doc === null) return; // an empty document (or only comments): yaml's parse gives null
     if (typeof doc !== "object" || Array.isArray(doc)) throw new ValuesParseError(`values[${i}] is not a YAML mapping`);
     mergeInto(merged, doc as Record<string, unknown>);
   });
-  for (const s of Array.isArray(attrs?.set) ? attrs.set : []) {
-    if (typeof s?.name !== "string") continue;
-    setPath(merged, s.name.split(/(?<!\\)\./).map((k: string) => k.replace(/\\\./g, ".")), s.value);
+  if (Array.isArray(attrs?.set)) {
+    for (const s of attrs.set) {
+      if (typeof s?.name !== "string") continue;
+      setPath(merged, s.name.split(/(?<!\\)\./).map((k: string) => k.replace(/\\\./g, ".")), s.value);
+    }
   }
   return merged;
 }

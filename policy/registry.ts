@@ -21,9 +21,8 @@ const MIN_REASON = 10;
 
 /** Parses `ID=reason` / `ADDRESS=reason` option values; a reason of at least 10 characters is required. */
 export function parseReasoned(flag: string, value: string): { key: string; reason: string } {
-  const i = value.indexOf("=");
-  const key = i < 0 ? value : value.slice(0, i);
-  const reason = i < 0 ? "" : value.slice(i + 1).trim();
+  const [key, ...rest] = value.split("=");
+  const reason = rest.join("=").trim();
   if (!key) throw new PolicyInputError(`--${flag} ${JSON.stringify(value)}: nothing before '='; expected --${flag} ${flag === "ack" ? "ID" : "ADDRESS"}=<reason>`);
   if (reason.length < MIN_REASON) throw new PolicyInputError(`--${flag} ${key}: a written reason is required (at least ${MIN_REASON} characters after '='), got ${JSON.stringify(reason)}; e.g. --${flag} ${key}="ticket 42: intended, data exported first"`);
   return { key, reason };
@@ -84,11 +83,10 @@ export function runPolicy(plan: unknown, facts: PolicyFacts, o: PolicyOptions = 
   const readable = planShapeProblems(plan).length === 0;
   const ctx = { plan: plan as PlanJson, facts, allowDestroy };
   const raw = readable ? rules.flatMap((r) => r.check(ctx)) : judgeableRule.check(ctx);
+  // every ack names a rule whose refusals may be acknowledged (checked above), so an ack covers its rule's findings
   const findings = raw.map((fi) => {
-    const rule = rules.find((r) => r.id === fi.id);
     const ack = acks.find((a) => a.id === fi.id);
-    if (ack && (fi.severity === "warning" || rule?.errorsAcknowledgeable)) return { ...fi, acknowledged: { reason: ack.reason } };
-    return fi;
+    return ack ? { ...fi, acknowledged: { reason: ack.reason } } : fi;
   });
   const destroyed = new Set(findings.filter((x) => x.id === "PL001").map((x) => x.address));
   const errors = findings.filter((x) => x.severity === "error" && !x.acknowledged && !x.allowed).length;

@@ -16,6 +16,8 @@ export interface TargetImage {
   readonly tag?: string;
   /** Where the tag comes from: a values key, or the chart's appVersion default. */
   readonly tagSource: string;
+  /** The values key that pins the tag (server.image.tag, global.image.tag); undefined when not pinned. */
+  readonly tagKey?: string;
   /** The tag was chosen in the values (not the chart's default). */
   readonly pinned: boolean;
 }
@@ -29,8 +31,8 @@ export function targetImages(after: any, appVersion: string | undefined): Target
     const repository = str(get(values, `${component}.image.repository`)) ?? str(get(values, "global.image.repository")) ?? CHART_DEFAULT_REPOSITORY;
     const own = str(get(values, `${component}.image.tag`));
     const global = str(get(values, "global.image.tag"));
-    if (own) return { component, repository, tag: own, tagSource: `values ${component}.image.tag`, pinned: true };
-    if (global) return { component, repository, tag: global, tagSource: "values global.image.tag", pinned: true };
+    if (own) return { component, repository, tag: own, tagSource: `values ${component}.image.tag`, tagKey: `${component}.image.tag`, pinned: true };
+    if (global) return { component, repository, tag: global, tagSource: "values global.image.tag", tagKey: "global.image.tag", pinned: true };
     return { component, repository, tag: appVersion, tagSource: `the chart's appVersion${appVersion ? "" : " (unknown)"}`, pinned: false };
   });
 }
@@ -38,8 +40,9 @@ export function targetImages(after: any, appVersion: string | undefined): Target
 /** The tag of an image reference: ghcr.io/goauthentik/server:2026.2.2@sha256:... -> 2026.2.2 */
 export function imageTag(image: string): string | undefined {
   const noDigest = image.split("@")[0];
-  const lastSlash = noDigest.lastIndexOf("/");
-  const colon = noDigest.indexOf(":", lastSlash + 1);
+  // Stryker disable next-line ArithmeticOperator: searching from the slash itself finds the same colon (a ':' just before the last '/' is no image reference)
+  const colon = noDigest.indexOf(":", noDigest.lastIndexOf("/") + 1);
+  // Stryker disable next-line EqualityOperator: a colon at 0 would be an image named '' (no image reference)
   return colon < 0 ? undefined : noDigest.slice(colon + 1);
 }
 
@@ -52,7 +55,7 @@ export function parseVersion(tag: string): { nums: number[]; pre?: string } | un
 
 /** <0 when a is older than b. A pre-release sorts before its release. */
 export function compareVersions(a: { nums: number[]; pre?: string }, b: { nums: number[]; pre?: string }): number {
-  for (let i = 0; i < 3; i++) if (a.nums[i] !== b.nums[i]) return a.nums[i] - b.nums[i];
+  for (const i of [0, 1, 2]) if (a.nums[i] !== b.nums[i]) return a.nums[i] - b.nums[i];
   if (a.pre === b.pre) return 0;
   if (a.pre === undefined) return 1;
   if (b.pre === undefined) return -1;

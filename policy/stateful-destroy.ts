@@ -30,7 +30,7 @@ export const statefulDestroyRule: PolicyRule = {
   protects: "authentik objects, the namespace, the Helm release, Secrets and volumes from a plan that destroys or replaces them (an adoption once destroyed live objects)",
   errorsAcknowledgeable: false,
   check: ({ plan, allowDestroy }) =>
-    (plan.resource_changes ?? []).flatMap((rc) => {
+    plan.resource_changes.flatMap((rc) => {
       if (rc.mode !== "managed") return [];
       const kind = changeKind(rc);
       if (kind !== "delete" && kind !== "replace") return [];

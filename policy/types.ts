@@ -52,7 +52,8 @@ export interface PolicyFacts {
 export interface PlanJson {
   readonly format_version: string;
   readonly terraform_version?: string;
-  readonly resource_changes?: readonly ResourceChange[];
+  /** Always a list here: PL006 refuses a plan without one before any other rule runs. */
+  readonly resource_changes: readonly ResourceChange[];
   readonly errored?: boolean;
   readonly complete?: boolean;
   readonly applyable?: boolean;

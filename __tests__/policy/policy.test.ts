@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   runPolicy, formatPolicyFinding, parseReasoned, PolicyInputError, PolicyFacts, RULES, releaseValues, changeKind,
-  imageTag, parseVersion, compareVersions, resourceClass, valuesTextOnly,
+  imageTag, parseVersion, compareVersions, resourceClass, valuesTextOnly, changedAttributes, get, targetImages, ValuesParseError,
 } from "../../policy";
 import { ROOT, clone, realStackJson } from "../support/stack-json";
 
@@ -97,6 +97,25 @@ describe("PL001 no destroy of stateful or identity objects", () => {
     expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([["kubernetes_secret.tls", "short"]]) })).toThrow(/written reason/);
     expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([['module.authentik.module.ingress.cloudflare_record.proxied[0]', "old address, moved by hand"]]) })).not.toThrow();
   });
+  it("says what a delete does and how to restore it, and what a replace does and what to keep", () => {
+    const del = runPolicy(planOf(rc("kubernetes_secret", "tls", ["delete"])), facts()).findings[0];
+    expect(del.message).toMatch(/^kubernetes_secret\.tls would be destroyed\. A Secret/i);
+    expect(del.fix).toMatch(/^Restore it in the configuration \(for a renamed address, a moved block from kubernetes_secret\.tls\)/);
+    const rep = runPolicy(planOf(rc("kubernetes_secret", "tls", ["delete", "create"], { id: "a" }, { id: "b" }, { change: { replace_paths: [["data"], ["metadata", 0, "name"]] } })), facts()).findings[0];
+    expect(rep.message).toMatch(/^kubernetes_secret\.tls would be destroyed and re-created \(forced by data, metadata\[0\]\.name\)\. /);
+    expect(rep.fix).toMatch(/^Keep data, metadata\[0\]\.name as deployed/);
+    const bare = runPolicy(planOf(rc("kubernetes_secret", "tls", ["delete", "create"])), facts()).findings[0];
+    expect(bare.message).toMatch(/^kubernetes_secret\.tls would be destroyed and re-created\. /);
+    expect(bare.fix).toMatch(/^Keep the attribute that forces it as deployed/);
+  });
+  it("names an action reason it doesn't know as terraform wrote it", () => {
+    const r = runPolicy(planOf(rc("kubernetes_secret", "tls", ["delete"], { id: "x" }, null, { action_reason: "delete_because_of_mars" })), facts());
+    expect(r.findings[0].message).toMatch(/^kubernetes_secret\.tls would be destroyed: delete_because_of_mars\. /);
+  });
+  it("a destroy of an unknown type is PL006's alone; a data source is never judged, whatever its action", () => {
+    expect(ids(runPolicy(planOf(rc("kubernetes_cron_job_v1", "c", ["delete"])), facts()))).toEqual(["PL006 error kubernetes_cron_job_v1.c"]);
+    expect(runPolicy(planOf({ ...rc("kubernetes_secret", "s", ["delete"]), mode: "data" }), facts()).findings).toEqual([]);
+  });
 });
 
 describe("PL002 no helm upgrade for a cosmetic values edit", () => {
@@ -117,6 +136,30 @@ describe("PL002 no helm upgrade for a cosmetic values edit", () => {
     expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a: 1"] })).toBe(false);
     expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a: [1"] })).toBe(false);
     expect(valuesTextOnly({ values: ["a: 1"] }, { values: ["a:   1 # x"] })).toBe(true);
+  });
+  it("can be acknowledged: the upgrade then runs, visibly", () => {
+    const r = runPolicy(planOf(helmUpdate(setValues("# a note\n" + LIVE_VALUES))), facts(), { acks: [{ id: "PL002", reason: "checked: nothing changed out of band" }] });
+    expect(r.findings.map((f) => [f.id, f.acknowledged])).toEqual([["PL002", { reason: "checked: nothing changed out of band" }]]);
+    expect([r.refused, r.errors, r.acknowledged]).toEqual([false, 0, 1]);
+    expect(formatPolicyFinding(r.findings[0])).toMatch(/\[acknowledged: checked: nothing changed out of band\]$/);
+  });
+  it("set entries rewritten without changing a value are cosmetic too", () => {
+    const withSet = (set: any[]) => {
+      const h = helmUpdate(() => undefined);
+      (h.change.before as any).set = [{ name: "a", value: "1" }, { name: "b", value: "2" }];
+      (h.change.after as any).set = set;
+      return h;
+    };
+    expect(ids(runPolicy(planOf(withSet([{ name: "b", value: "2" }, { name: "a", value: "1" }])), facts()))).toEqual([`PL002 error ${A}`]);
+    expect(runPolicy(planOf(withSet([{ name: "a", value: "3" }, { name: "b", value: "2" }])), facts()).findings.map((f) => f.id)).not.toContain("PL002");
+  });
+  it("judges only updates of managed helm releases", () => {
+    const cosmetic = helmUpdate(setValues("# a note\n" + LIVE_VALUES));
+    expect(runPolicy(planOf({ ...cosmetic, mode: "data" }), facts()).findings).toEqual([]);
+    const other = rc("kubernetes_config_map", "c", ["update"], { values: ["a: 1"] }, { values: ["a:   1"] });
+    expect(runPolicy(planOf(other), facts()).findings).toEqual([]);
+    const replaced = helmUpdate(setValues("# a note\n" + LIVE_VALUES), ["delete", "create"]);
+    expect(runPolicy(planOf(replaced), facts()).findings.map((f) => f.id)).not.toContain("PL002");
   });
 });
 
@@ -160,8 +203,37 @@ describe("PL003 no image older than the one running", () => {
   it("a first install (nothing running) passes; a no-op release is not judged", () => {
     const create = clone(HELM);
     create.change = { ...create.change, actions: ["create"], before: null as any };
-    expect(runPolicy(planOf(create), facts({ running: [], targetAppVersionError: "unreachable" })).findings.map((f) => f.id)).toEqual([]);
+    expect(runPolicy(planOf(create), facts({ running: [], targetAppVersionError: "unreachable" })).findings).toEqual([]);
     expect(runPolicy(planOf(clone(HELM)), { releases: {} }).findings).toEqual([]);
+  });
+  it("judges creates and replaces too: a re-install over a newer running image is refused", () => {
+    const newer = facts({ running: running("2026.5.6"), targetAppVersion: "2026.2.2" });
+    const create = clone(HELM);
+    create.change = { ...create.change, actions: ["create"], before: null as any };
+    expect(ids(runPolicy(planOf(create), newer))).toEqual([`PL003 error ${A}`, `PL003 error ${A}`]);
+    const replace = helmUpdate(setValues(LIVE_VALUES), ["delete", "create"]);
+    expect(runPolicy(planOf(replace), newer).findings.map((f) => f.id).sort()).toEqual(["PL001", "PL003", "PL003"]);
+  });
+  it("judges only managed helm releases", () => {
+    expect(runPolicy(planOf(rc("kubernetes_config_map", "c", ["update"])), { releases: {} }).findings).toEqual([]);
+    expect(runPolicy(planOf({ ...helmUpdate(setValues(LIVE_VALUES)), mode: "data" }), { releases: {} }).findings).toEqual([]);
+  });
+  it("compares with the newest running image, named where it was first seen", () => {
+    const older = facts({ running: running("2026.5.6", "2026.2.2"), targetAppVersion: "2026.2.2" });
+    const r = runPolicy(planOf(helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")))), older);
+    expect(r.findings[0].message).toContain("older than ghcr.io/goauthentik/server:2026.5.6 running now (deployment authentik/goauthentik-server pod 0)");
+    const twice = facts({ running: running("2026.5.6", "2026.5.6"), targetAppVersion: "2026.2.2" });
+    expect(runPolicy(planOf(helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")))), twice).findings[0].message).toContain("(deployment authentik/goauthentik-server pod 0)");
+  });
+  it("can't judge planned values that don't parse, and says so", () => {
+    for (const text of ["- a\n- b\n", "a: [1"]) {
+      const r = runPolicy(planOf(helmUpdate(setValues(text))), facts());
+      expect(r.findings.filter((f) => f.id === "PL003").map((f) => f.message)).toEqual([expect.stringMatching(/^helm_release\.authentik: can't tell whether this update runs an older authentik image than the one running now: the planned values\[0\] is not/)]);
+    }
+  });
+  it("the fix names the values key that pins the old tag", () => {
+    const r = runPolicy(planOf(helmUpdate(setValues(pinTag("2026.2.1")))), facts());
+    expect(r.findings.map((f) => f.fix)).toEqual(["Set global.image.tag to 2026.2.2 or later in the values file (or remove it if the chart's appVersion is newer).", "Set global.image.tag to 2026.2.2 or later in the values file (or remove it if the chart's appVersion is newer)."]);
   });
 });
 
@@ -178,6 +250,29 @@ describe("PL004 chart bump with an unpinned image", () => {
   it("no warning when the image is pinned or the chart does not move", () => {
     expect(runPolicy(planOf(bump(pinTag("2026.5.6"))), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" })).findings).toEqual([]);
     expect(runPolicy(planOf(helmUpdate(setValues(LIVE_VALUES.replace("replicas: 3", "replicas: 4")))), facts()).findings).toEqual([]);
+  });
+  it("without a known appVersion, says 'its appVersion' and asks for a version", () => {
+    const r = runPolicy(planOf(bump()), { releases: {} });
+    const f = r.findings.find((x) => x.id === "PL004")!;
+    expect(f.message).toContain("follows the chart's default (its appVersion)");
+    expect(f.fix).toContain('Pin global.image.tag: "<version>"');
+  });
+  it("names only the component that follows the chart", () => {
+    const r = runPolicy(planOf(bump(pinTag("2026.5.6", "server"))), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" }));
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringContaining("and the worker image follows the chart's default (2026.5.6)")]);
+  });
+  it("judges only managed helm releases whose chart version changes to a known one", () => {
+    const f = facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" });
+    expect(runPolicy(planOf(rc("kubernetes_config_map", "c", ["update"], { version: "1" }, { version: "2" })), f).findings).toEqual([]);
+    expect(runPolicy(planOf({ ...bump(), mode: "data" }), f).findings).toEqual([]);
+    const unknownTarget = helmUpdate((a) => delete a.version);
+    expect(runPolicy(planOf(unknownTarget), f).findings).toEqual([]);
+    const noBefore = bump();
+    noBefore.change.before = null as any;
+    expect(runPolicy(planOf(noBefore), f).findings.map((x) => x.message)).toEqual([expect.stringContaining("chart undefined -> 2026.5.6")]);
+  });
+  it("leaves values that don't parse to PL003", () => {
+    expect(runPolicy(planOf(bump("- a\n")), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" })).findings.map((f) => f.id)).toEqual(["PL003"]);
   });
 });
 
@@ -197,6 +292,20 @@ describe("PL005 an import changes nothing else", () => {
   });
   it("a clean import passes", () => {
     expect(runPolicy(planOf(imp(["no-op"])), facts()).findings).toEqual([]);
+  });
+  it("an import without an id, or a replace without replace_paths, is still refused, without the missing part", () => {
+    const noId = rc("kubernetes_secret", "tls", ["update"], { data: { a: 1 } }, { data: { a: 2 } }, { change: { importing: {} } });
+    expect(runPolicy(planOf(noId), facts()).findings[0].message).toMatch(/^kubernetes_secret\.tls: the import would also change it \(data\): /);
+    const bare = rc("kubernetes_secret", "tls", ["delete", "create"], {}, {}, { change: { importing: { id: "authentik/tls" } } });
+    expect(runPolicy(planOf(bare), facts()).findings.find((f) => f.id === "PL005")!.message).toMatch(/the import would destroy and re-create the live object: the configuration differs/);
+  });
+  it("names other actions an import plans as they are", () => {
+    const forget = rc("kubernetes_config_map", "c", ["forget"], {}, {}, { change: { importing: { id: "authentik/c" } } });
+    expect(runPolicy(planOf(forget), facts()).findings[0].message).toContain("the import would also forget it");
+  });
+  it("judges only imports of managed resources", () => {
+    expect(runPolicy(planOf({ ...imp(["update"]), mode: "data" }), facts()).findings).toEqual([]);
+    expect(runPolicy(planOf(rc("kubernetes_config_map", "c", ["update"])), facts()).findings).toEqual([]);
   });
 });
 
@@ -237,6 +346,23 @@ describe("PL006 what can't be judged is refused", () => {
     expect(types.length).toBeGreaterThan(10);
     expect(types.filter((t) => !resourceClass(t))).toEqual([]);
   });
+  it.each([
+    ["a numeric format_version", { format_version: 1.2, resource_changes: [] }, /format_version is 1\.2/],
+    ["format 21.0", { format_version: "21.0", resource_changes: [] }, /format_version is "21\.0"/],
+    ["a null entry", { format_version: "1.2", resource_changes: [null] }, /^unreadable plan: resource_changes\[0\] is not an object$/],
+    ["an entry without address", { format_version: "1.2", resource_changes: [{ type: "a", mode: "managed", change: { actions: ["create"] } }] }, /^unreadable plan: resource_changes\[0\] has no address or type$/],
+    ["an entry without type", { format_version: "1.2", resource_changes: [{ address: "a.b", mode: "managed", change: { actions: ["create"] } }] }, /^unreadable plan: resource_changes\[0\] \(a\.b\) has no address or type$/],
+    ["a null change", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: null }] }, /has no change\.actions/],
+    ["a change that is text", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: "create" }] }, /has no change\.actions/],
+    ["no actions", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: { actions: [] } }] }, /has no change\.actions/],
+  ])("refuses %s", (_n, plan, msg) => {
+    const r = runPolicy(plan, facts());
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(msg)]);
+  });
+  it("a managed read or a data source of an unknown type is not refused", () => {
+    expect(runPolicy(planOf(rc("kubernetes_cron_job_v1", "c", ["read"])), facts()).findings).toEqual([]);
+    expect(runPolicy(planOf({ ...rc("kubernetes_cron_job_v1", "c", ["update"]), mode: "data" }), facts()).findings).toEqual([]);
+  });
 });
 
 describe("acknowledgements", () => {
@@ -251,6 +377,55 @@ describe("acknowledgements", () => {
     expect(parseReasoned("allow-destroy", "helm_release.authentik=a=b reason text")).toEqual({ key: "helm_release.authentik", reason: "a=b reason text" });
     expect(() => parseReasoned("ack", "PL004")).toThrow(/--ack PL004: a written reason is required/);
     expect(() => parseReasoned("ack", "=something long")).toThrow(/nothing before '='/);
+  });
+  it("an acknowledgement covers its own rule's findings only", () => {
+    const p = planOf(helmUpdate(setValues("# a note\n" + LIVE_VALUES)));
+    const r = runPolicy(p, facts(), { acks: [{ id: "PL004", reason: "rehearsed in the box first" }] });
+    expect(r.findings.map((f) => [f.id, !!f.acknowledged])).toEqual([["PL002", false]]);
+    expect([r.refused, r.acknowledged]).toEqual([true, 0]);
+  });
+  it("counts: errors and warnings not acknowledged or allowed, acknowledged, allowed", () => {
+    const bump = helmUpdate((a) => ((a.version = "2026.5.6"), (a.values = ["# note\n" + LIVE_VALUES])));
+    const r = runPolicy(planOf(bump, rc("kubernetes_secret", "tls", ["delete"]), rc("kubernetes_namespace", "ns", ["delete"])), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" }), {
+      allowDestroy: new Map([["kubernetes_secret.tls", "rotating it, the new one is ready"]]),
+    });
+    expect(r.findings.map((f) => f.id).sort()).toEqual(["PL001", "PL001", "PL004"]);
+    expect([r.errors, r.warnings, r.acknowledged, r.allowed, r.refused]).toEqual([1, 1, 0, 1, true]);
+    const acked = runPolicy(planOf(bump), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" }), { acks: [{ id: "PL004", reason: "rehearsed in the box first" }] });
+    expect([acked.errors, acked.warnings, acked.acknowledged, acked.refused]).toEqual([0, 0, 1, false]);
+  });
+  it("an allowance counts as used only by a destroy (PL001) of its address", () => {
+    const r = runPolicy(planOf(helmUpdate(setValues("# a note\n" + LIVE_VALUES))), facts(), { allowDestroy: new Map([[A, "uninstalling on purpose, see ticket"]]) });
+    expect(r.findings.map((f) => f.id)).toEqual(["PL002"]);
+    expect(r.unusedAllowances).toEqual([A]);
+  });
+  it("a reason needs ten characters after trimming, whether given as --ack, parsed, or --allow-destroy", () => {
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL002", reason: "   123456789   " }] })).toThrow(/--ack PL002: a written reason is required \(at least 10 characters\)/);
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL002", reason: 1234567890 as unknown as string }] })).toThrow(/written reason/);
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL002", reason: "1234567890" }] })).not.toThrow();
+    expect(() => parseReasoned("ack", "PL004=   123456789   ")).toThrow(/written reason/);
+    expect(parseReasoned("ack", "PL004= 1234567890 ")).toEqual({ key: "PL004", reason: "1234567890" });
+    expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([["kubernetes_secret.tls", "  123456789  "]]) })).toThrow(/--allow-destroy kubernetes_secret\.tls: a written reason/);
+    expect(() => runPolicy(planOf(), facts(), { allowDestroy: new Map([["kubernetes_secret.tls", "1234567890"]]) })).not.toThrow();
+  });
+  it("parseReasoned: a value without '=' has no reason, whatever its length; the usage names ID or ADDRESS", () => {
+    expect(() => parseReasoned("allow-destroy", "kubernetes_secret_v1.tls_certificate")).toThrow(/--allow-destroy kubernetes_secret_v1\.tls_certificate: a written reason is required/);
+    expect(() => parseReasoned("ack", "=a long enough reason")).toThrow(/expected --ack ID=<reason>/);
+    expect(() => parseReasoned("allow-destroy", "=a long enough reason")).toThrow(/expected --allow-destroy ADDRESS=<reason>/);
+  });
+  it("a refusal that can't be acknowledged says which can; only PL001 points at --allow-destroy", () => {
+    expect(() => runPolicy(planOf(), facts(), { acks: [{ id: "PL003", reason: "a long enough reason" }] })).toThrow(/^--ack PL003: PL003 \(no-image-downgrade\) refusals can't be acknowledged; acknowledgeable: PL002, PL004$/);
+  });
+  it("--allow-destroy takes terraform addresses only", () => {
+    const allow = (a: string) => () => runPolicy(planOf(), facts(), { allowDestroy: new Map([[a, "a long enough reason"]]) });
+    for (const a of ["kubernetes_secret.tls", "kubernetes_secret.tls[0]", 'kubernetes_secret.tls["a b"]', "kubernetes_secret.tls[10]", "module.m[1].helm_release.authentik", "module.a.module.b.authentik_group.Admins-2"]) expect(allow(a)).not.toThrow();
+    for (const a of ["kubernetes_secret", " kubernetes_secret.tls", "x kubernetes_secret.tls", "kubernetes_secret.tls x", "kubernetes_secret.tls[]", "kubernetes_secret.tls[0]]", "Kubernetes_secret.tls", "module..x.y", "kubernetes_secret.tls[0]x"]) {
+      expect(allow(a)).toThrow(/not a resource address/);
+    }
+  });
+  it("formatPolicyFinding: id, severity, the message without its closing period, the fix", () => {
+    expect(formatPolicyFinding({ id: "PL001", severity: "error", address: "kubernetes_secret.tls", message: "kubernetes_secret.tls would be destroyed. A Secret holds keys.", fix: "Restore it." })).toBe("PL001 error kubernetes_secret.tls would be destroyed. A Secret holds keys. Fix: Restore it.");
+    expect(formatPolicyFinding({ id: "PL004", severity: "warning", address: A, message: "no period", fix: "Pin it.", acknowledged: { reason: "rehearsed" } })).toBe("PL004 warning no period. Fix: Pin it. [acknowledged: rehearsed]");
   });
 });
 
@@ -267,5 +442,85 @@ describe("plan readers", () => {
     expect(parseVersion("latest")).toBeUndefined();
     const cmp = (a: string, b: string) => Math.sign(compareVersions(parseVersion(a)!, parseVersion(b)!));
     expect([cmp("2026.2.2", "2026.10.0"), cmp("2026.5.6", "2026.5.6"), cmp("v2026.5.0", "2026.5.0-rc2"), cmp("2026.5.0-rc2", "2026.5.0-rc10"), cmp("2027.1", "2026.12.9")]).toEqual([-1, 0, 1, -1, 1]);
+  });
+  it("changedAttributes: known top-level attributes that differ; unset and empty are equal", () => {
+    const ch = (before: any, after: any, after_unknown: any = {}) => changedAttributes({ change: { actions: ["update"], before, after, after_unknown } } as any);
+    expect(ch({ a: 1, b: [1], c: "x", keep: { k: 1 } }, { a: 2, b: [2], c: "y", keep: { k: 1 } })).toEqual(["a", "b", "c"]);
+    expect(ch({ a: null, b: "", c: [], d: {} }, { a: [], b: undefined, c: {}, d: null, e: "" })).toEqual([]);
+    expect(ch({ a: null, b: "", c: [], d: {} }, { a: "x", b: [1], c: { k: 1 }, d: 0 })).toEqual(["a", "b", "c", "d"]);
+    expect(ch({ a: 0, b: false }, {})).toEqual(["a", "b"]);
+    expect(ch({ metadata: { v: 1 }, z: 1 }, { z: 2 }, { metadata: true })).toEqual(["z"]);
+    expect(ch({ metadata: { v: 1 } }, { metadata: { v: 2 } }, { metadata: false })).toEqual(["metadata"]);
+    expect(ch(null, { a: 1 })).toEqual(["a"]);
+    expect(changedAttributes({ change: { actions: ["delete"], before: { a: 1 }, after: null } } as any)).toEqual(["a"]);
+  });
+  it("releaseValues: a later document replaces what is not a map on either side", () => {
+    expect(releaseValues({ values: ["a: {b: 1}", "a: [1]"] })).toEqual({ a: [1] });
+    expect(releaseValues({ values: ["a: [1]", "a: {b: 1}"] })).toEqual({ a: { b: 1 } });
+    expect(releaseValues({ values: ["a: 1", "a: {b: 1}"] })).toEqual({ a: { b: 1 } });
+    expect(releaseValues({ values: ["a: {b: 1}", "a: null"] })).toEqual({ a: null });
+    expect(releaseValues({ values: ["a: null", "a: {b: 1}"] })).toEqual({ a: { b: 1 } });
+    expect(releaseValues({ values: ["a: {b: 1}", "a: 2"] })).toEqual({ a: 2 });
+  });
+  it("releaseValues: `set` creates the maps on its path, replacing a scalar, keeping a map", () => {
+    expect(releaseValues({ values: ["a: x\nm: {k: 1}"], set: [{ name: "a.b", value: "1" }, { name: "m.j", value: "2" }, { name: "n.o.p", value: 3 }] })).toEqual({ a: { b: "1" }, m: { k: 1, j: "2" }, n: { o: { p: 3 } } });
+    expect(releaseValues({ values: [], set: [null, { value: "1" }, { name: 5, value: "1" }] })).toEqual({});
+    expect(releaseValues({ values: [], set: "a=1" })).toEqual({});
+  });
+  it("releaseValues: nothing to merge without values, empty documents are skipped, anything else is refused", () => {
+    expect(releaseValues(null)).toEqual({});
+    expect(releaseValues(undefined)).toEqual({});
+    expect(releaseValues({})).toEqual({});
+    expect(releaseValues({ values: "a: 1" })).toEqual({});
+    expect(releaseValues({ values: ["", "# only a comment", "a: 1"] })).toEqual({ a: 1 });
+    expect(() => releaseValues({ values: [5] })).toThrow(new ValuesParseError("values[0] is not text"));
+    expect(() => releaseValues({ values: ["a: 1", "a: [1"] })).toThrow(/^values\[1\] is not YAML \(/);
+    expect(() => releaseValues({ values: ["- a"] })).toThrow("values[0] is not a YAML mapping");
+    expect(() => releaseValues({ values: ["just text"] })).toThrow("values[0] is not a YAML mapping");
+  });
+  it("valuesTextOnly: nothing is cosmetic when a side is missing", () => {
+    expect(valuesTextOnly(null, { values: ["a: 1"] })).toBe(false);
+    expect(valuesTextOnly({ values: ["a: 1"] }, null)).toBe(false);
+    expect(valuesTextOnly(undefined, undefined)).toBe(false);
+    expect(valuesTextOnly({ values: ["a: 1"], set: [{ name: "b", value: "1" }] }, { values: ["a: 1"], set: [{ name: "b", value: "2" }] })).toBe(false);
+  });
+  it("get reads nested values of maps only", () => {
+    expect(get({ a: { b: { c: 1 } } }, "a.b.c")).toBe(1);
+    expect(get({ a: "text" }, "a.length")).toBeUndefined();
+    expect(get({}, "a.b.c")).toBeUndefined();
+    expect(get(null, "a")).toBeUndefined();
+  });
+  it("targetImages: own tag over global over the appVersion; own repository over global over the chart's", () => {
+    const t = (values: string, app?: string) => targetImages({ values: [values] }, app).map((x) => [x.component, x.repository, x.tag, x.tagSource, x.tagKey, x.pinned]);
+    expect(t("", "2026.2.2")).toEqual([
+      ["server", "ghcr.io/goauthentik/server", "2026.2.2", "the chart's appVersion", undefined, false],
+      ["worker", "ghcr.io/goauthentik/server", "2026.2.2", "the chart's appVersion", undefined, false],
+    ]);
+    expect(t("global: {image: {repository: mirror.example.org/ak, tag: '2026.5.6'}}\nworker: {image: {repository: other.example.org/ak, tag: 2026.6}}")).toEqual([
+      ["server", "mirror.example.org/ak", "2026.5.6", "values global.image.tag", "global.image.tag", true],
+      ["worker", "other.example.org/ak", "2026.6", "values worker.image.tag", "worker.image.tag", true],
+    ]);
+    expect(t("global: {image: {tag: ''}}\nserver: {image: {tag: true, repository: ''}}")).toEqual([
+      ["server", "ghcr.io/goauthentik/server", undefined, "the chart's appVersion (unknown)", undefined, false],
+      ["worker", "ghcr.io/goauthentik/server", undefined, "the chart's appVersion (unknown)", undefined, false],
+    ]);
+  });
+  it("parseVersion: a whole version tag only", () => {
+    expect(parseVersion("2026.2.10")).toEqual({ nums: [2026, 2, 10], pre: undefined });
+    expect(parseVersion("v2026.5")).toEqual({ nums: [2026, 5, 0], pre: undefined });
+    expect(parseVersion("2026.5.0-rc.1")).toEqual({ nums: [2026, 5, 0], pre: "rc.1" });
+    for (const tag of ["release-2026.2.2", "2026.2.2x", "2026.2.2 ", "2026", "x2026.2.2"]) expect([tag, parseVersion(tag)]).toEqual([tag, undefined]);
+  });
+  it("compareVersions: a release sorts after its pre-releases, from either side", () => {
+    const cmp = (a: string, b: string) => Math.sign(compareVersions(parseVersion(a)!, parseVersion(b)!));
+    expect([cmp("2026.5.0-rc2", "2026.5.0"), cmp("2026.5.0", "2026.5.0-rc2"), cmp("2026.5.0-rc1", "2026.5.0-rc1"), cmp("2026.5.1-rc1", "2026.5.0")]).toEqual([-1, 1, 0, 1]);
+  });
+  it("resourceClass: kubernetes types by kind (with or without _v1/_v2), authentik, helm and DNS; nothing else", () => {
+    expect(resourceClass("kubernetes_config_map_v1")).toEqual({ stateful: false, why: expect.stringContaining("re-created") });
+    expect(resourceClass("kubernetes_secret_v2")).toMatchObject({ stateful: true });
+    expect(resourceClass("cloudflare_record")).toEqual({ stateful: false, why: expect.stringContaining("re-created") });
+    expect(resourceClass("helm_release")).toMatchObject({ stateful: true });
+    expect(resourceClass("authentik_group")).toMatchObject({ stateful: true });
+    for (const type of ["my_kubernetes_secret", "random_password", "kubernetes_cron_job_v1", "kubernetes_secret_v3"]) expect([type, resourceClass(type)]).toEqual([type, undefined]);
   });
 });
