@@ -132,6 +132,18 @@ describe("AK002 component label", () => {
   it("fires when the label patch is missing", () => {
     expect(newIds(mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => !x.path.endsWith("component")))))).toEqual(["AK002"]);
   });
+  const LABEL_PATH = "/spec/template/metadata/labels/app.kubernetes.io~1component";
+  it("names the op that removed the label, and says it is absent", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path: LABEL_PATH }));
+    expect(newFindings(s)).toMatchObject([{ id: "AK002", attribute: "config.kubernetes_json_patches.deployment[9]", actual: "absent", expected: "app.kubernetes.io/component=server on the pod template" }]);
+  });
+  it("finds the unescaped path among ops that are not ops (null)", () => {
+    const s = mutateOutpost((c) => {
+      c.kubernetes_json_patches.deployment = [null, ...dep(c).filter((x) => !x.path.endsWith("component"))];
+      dep(c).push({ op: "add", path: "/spec/template/metadata/labels/app.kubernetes.io/component", value: "server" });
+    });
+    expect(newFindings(s).filter((f) => f.id === "AK002").map((f) => f.attribute)).toEqual(["config.kubernetes_json_patches.deployment[9].path"]);
+  });
 });
 
 describe("AK003 postgres env", () => {
@@ -153,6 +165,27 @@ describe("AK003 postgres env", () => {
   });
   it("fires when a variable is a literal value", () => {
     expect(newIds(mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__NAME").value = { name: "AUTHENTIK_POSTGRESQL__NAME", value: "authentik" })))).toEqual(["AK003"]);
+  });
+  it("a variable read from anything but a Secret key names no Secret", () => {
+    const s = mutateOutpost((c) => (dep(c).find((x) => x.value?.name === "AUTHENTIK_POSTGRESQL__PORT").value.valueFrom = { configMapKeyRef: { name: "goauthentik", key: "AUTHENTIK_POSTGRESQL__PORT" } }));
+    expect(newFindings(s).map((f) => [f.id, f.actual])).toEqual([["AK003", "undefined"], ["AK003", "undefined"]]);
+  });
+  it("without an existingSecret, reports that once and does not judge the Secret names", () => {
+    const s = mutateValues((v) => delete v.authentik.existingSecret);
+    expect(newFindings(s).filter((f) => f.id === "AK003").map((f) => f.attribute)).toEqual(["values.authentik.existingSecret.secretName"]);
+  });
+  it("names the release it looked for and what the stack has instead", () => {
+    const s = clone(base()) as any;
+    s.resource.helm_release.authentik.name = "authentik-old";
+    const f = newFindings(s).filter((x) => x.id === "AK003");
+    expect(f.map((x) => [x.address, x.actual])).toEqual([["helm_release", "authentik-old"]]);
+    const none = clone(base()) as any;
+    delete none.resource.helm_release;
+    expect(newFindings(none).filter((x) => x.id === "AK003").map((x) => x.actual)).toEqual(["no helm_release"]);
+  });
+  it("names the env op responsible when a variable is changed later", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path: "/spec/template/spec/containers/0/env/5" }));
+    expect(newFindings(s).map((f) => [f.id, f.attribute, f.actual])).toEqual([["AK003", "config.kubernetes_json_patches.deployment[9]", "0"]]);
   });
 });
 
@@ -222,6 +255,33 @@ describe("AK005 /dev/shm", () => {
   });
   it("fires when the mount is removed (and the volume stays)", () => {
     expect(newIds(mutateOutpost((c) => (c.kubernetes_json_patches.deployment = dep(c).filter((x) => !x.path.endsWith("/volumeMounts")))))).toEqual(["AK005"]);
+  });
+  const vols = (c: any) => dep(c).find((x) => x.path.endsWith("/volumes")).value;
+  const mnts = (c: any) => dep(c).find((x) => x.path.endsWith("/volumeMounts")).value;
+  it("follows the mount to its volume, whatever the volume is named", () => {
+    expect(newIds(mutateOutpost((c) => ((vols(c)[0].name = "shm"), (mnts(c)[0].name = "shm"))))).toEqual([]);
+    const s = mutateOutpost((c) => (vols(c)[0].name = "shm"));
+    expect(newFindings(s).filter((f) => f.id === "AK005").map((f) => f.message)).toEqual([expect.stringContaining("the volume mounted at /dev/shm ('dshm') is not a memory-backed emptyDir")]);
+  });
+  it("a mount that moved leaves the volume judged by its usual name, and reports only the mount", () => {
+    const s = mutateOutpost((c) => (mnts(c)[0].mountPath = "/tmp/shm"));
+    expect(newFindings(s).map((f) => f.message)).toEqual([expect.stringContaining("nothing is mounted at /dev/shm")]);
+  });
+  it("a volume without a size (or a zero one) is reported once: no limit can be judged against it", () => {
+    for (const size of [undefined, "0", "-1Gi", "lots"]) {
+      const s = mutateOutpost((c) => (size === undefined ? delete vols(c)[0].emptyDir.sizeLimit : (vols(c)[0].emptyDir.sizeLimit = size)));
+      const volumesOp = dep(outpostConfig(base())).findIndex((x) => x.path.endsWith("/volumes"));
+      expect([size, newFindings(s).map((f) => f.attribute)]).toEqual([size, [`config.kubernetes_json_patches.deployment[${volumesOp}]`]]);
+    }
+  });
+  it("says what the limit must exceed and what it is", () => {
+    const s = mutateOutpost((c) => delete dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory);
+    expect(newFindings(s)).toMatchObject([{ id: "AK005", expected: "more than 2Gi", actual: "no limit" }]);
+    expect(newFindings(s)[0].attribute).toMatch(/^config\.kubernetes_json_patches\.deployment\[\d+\] resources\.limits\.memory$/);
+  });
+  it("judges entries that are not mounts or volumes (null) as absent", () => {
+    const s = mutateOutpost((c) => ((mnts(c)[0] = null), (vols(c)[0] = null)));
+    expect(newFindings(s).filter((f) => f.id === "AK005").map((f) => f.message.slice(0, 40))).toEqual(["after the patches nothing is mounted at ", "after the patches the volume mounted at "]);
   });
 });
 
