@@ -270,9 +270,12 @@ describe("PL004 chart bump with an unpinned image", () => {
     const noBefore = bump();
     noBefore.change.before = null as any;
     expect(runPolicy(planOf(noBefore), f).findings.map((x) => x.message)).toEqual([expect.stringContaining("chart undefined -> 2026.5.6")]);
+    const noAfter = bump();
+    noAfter.change.after = null as any;
+    expect(runPolicy(planOf(noAfter), f).findings).toStrictEqual([]);
   });
   it("leaves values that don't parse to PL003", () => {
-    expect(runPolicy(planOf(bump("- a\n")), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" })).findings.map((f) => f.id)).toEqual(["PL003"]);
+    expect(runPolicy(planOf(bump("- a\n")), facts({ running: running("2026.2.2"), targetAppVersion: "2026.5.6" })).findings.map((f) => f.id)).toStrictEqual(["PL003"]);
   });
 });
 
@@ -418,7 +421,7 @@ describe("acknowledgements", () => {
   });
   it("--allow-destroy takes terraform addresses only", () => {
     const allow = (a: string) => () => runPolicy(planOf(), facts(), { allowDestroy: new Map([[a, "a long enough reason"]]) });
-    for (const a of ["kubernetes_secret.tls", "kubernetes_secret.tls[0]", 'kubernetes_secret.tls["a b"]', "kubernetes_secret.tls[10]", "module.m[1].helm_release.authentik", "module.a.module.b.authentik_group.Admins-2"]) expect(allow(a)).not.toThrow();
+    for (const a of ["kubernetes_secret.tls", "kubernetes_secret.tls[0]", 'kubernetes_secret.tls["a b"]', "kubernetes_secret.tls[10]", "module.m[1].helm_release.authentik", 'module.m["k8s"].helm_release.authentik', "module.a.module.b.authentik_group.Admins-2"]) expect(allow(a)).not.toThrow();
     for (const a of ["kubernetes_secret", " kubernetes_secret.tls", "x kubernetes_secret.tls", "kubernetes_secret.tls x", "kubernetes_secret.tls[]", "kubernetes_secret.tls[0]]", "Kubernetes_secret.tls", "module..x.y", "kubernetes_secret.tls[0]x"]) {
       expect(allow(a)).toThrow(/not a resource address/);
     }
@@ -452,6 +455,7 @@ describe("plan readers", () => {
     expect(ch({ metadata: { v: 1 }, z: 1 }, { z: 2 }, { metadata: true })).toEqual(["z"]);
     expect(ch({ metadata: { v: 1 } }, { metadata: { v: 2 } }, { metadata: false })).toEqual(["metadata"]);
     expect(ch(null, { a: 1 })).toEqual(["a"]);
+    expect(ch({ b: 1, a: 1 }, { b: 2, a: 2 })).toEqual(["a", "b"]);
     expect(changedAttributes({ change: { actions: ["delete"], before: { a: 1 }, after: null } } as any)).toEqual(["a"]);
   });
   it("releaseValues: a later document replaces what is not a map on either side", () => {
@@ -513,7 +517,7 @@ describe("plan readers", () => {
   });
   it("compareVersions: a release sorts after its pre-releases, from either side", () => {
     const cmp = (a: string, b: string) => Math.sign(compareVersions(parseVersion(a)!, parseVersion(b)!));
-    expect([cmp("2026.5.0-rc2", "2026.5.0"), cmp("2026.5.0", "2026.5.0-rc2"), cmp("2026.5.0-rc1", "2026.5.0-rc1"), cmp("2026.5.1-rc1", "2026.5.0")]).toEqual([-1, 1, 0, 1]);
+    expect([cmp("2026.5.0-rc2", "2026.5.0"), cmp("2026.5.0", "2026.5.0-rc2"), cmp("2026.5.0-rc1", "2026.5.0-rc1"), cmp("2026.5.1-rc1", "2026.5.0"), cmp("2026.5.0-rc10", "2026.5.0-rc2"), cmp("2026.5.0-z", "2026.5.0")]).toEqual([-1, 1, 0, 1, 1, -1]);
   });
   it("resourceClass: kubernetes types by kind (with or without _v1/_v2), authentik, helm and DNS; nothing else", () => {
     expect(resourceClass("kubernetes_config_map_v1")).toEqual({ stateful: false, why: expect.stringContaining("re-created") });
