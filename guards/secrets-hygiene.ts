@@ -15,7 +15,8 @@ const ID = "AK010";
 const f = finder(ID);
 const VAULT_REF = /data\.vault_kv_secret_v2\./;
 const PEM = /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/;
-const PASSWORD_LITERAL = /password[ \t]*[=:][ \t]*(?!\$\{)[^\s"'$,;]+/i;
+// a quoted literal counts too (password = "x" in an ini or toml text); a ${...} reference does not
+const PASSWORD_LITERAL = /password[ \t]*[=:][ \t]*["']?(?!\$\{)[^\s"'$,;]+/i;
 /** Names that hold a secret (keys, env names); the exclusions name or point at one instead. */
 const SECRET_NAME = /(pass(word|wd)?|secret|token|credential|api[-_.]?key|private[-_.]?key|access[-_.]?key|auth[-_.]?key|client[-_.]?key)/i;
 const NOT_A_SECRET = /(name|names|ref|path|file|mount|type|id|ids|validity|duration|url|uri|ttl|expiry|expires|enabled|age|length|class|policy|template|_(s|ms|seconds))$|^(existing|skip_child_token)/i;

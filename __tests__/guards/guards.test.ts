@@ -9,6 +9,7 @@ import { managedFieldGuard } from "../../guards/managed-field";
 import { ttlGuard, ttlReport } from "../../guards/ttls";
 import { alertMatchersGuard, matchersIn, outpostSeriesNames } from "../../guards/alert-matchers";
 import { chartValuesGuard } from "../../guards/chart-values";
+import { secretsHygieneGuard } from "../../guards/secrets-hygiene";
 import { Finding, StackJson } from "../../guards/types";
 import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
@@ -886,5 +887,104 @@ describe("AK010 finds literal secrets anywhere", () => {
   it("reports a Vault value in a ConfigMap or plain env as a warning, not an error", () => {
     const r = runGuards(guardContext(base())).findings.filter((f) => f.id === "AK010");
     expect(r.map((f) => f.severity)).toEqual(["warning", "warning"]);
+  });
+  /** AK010 findings for a ConfigMap's data, each key holding a non-empty literal. */
+  const flagged = (data: Record<string, string>) => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { metadata: { name: "extra", namespace: "authentik" }, data };
+    return secretsHygieneGuard.check(guardContext(s)).filter((f) => f.address === "kubernetes_config_map.extra" && f.severity === "error").map((f) => f.attribute.replace(/^data\./, "")).sort();
+  };
+  it("judges a key by its name: names that hold a secret", () => {
+    const keys = ["password", "PASSWORD", "passwd", "db_pass", "secret", "client_secret", "token", "api_token", "credential", "credentials", "api_key", "apikey", "api-key", "api.key", "private_key", "privatekey", "access_key", "auth_key", "client_key", "AccessKey"];
+    expect(flagged(Object.fromEntries(keys.map((k) => [k, "x1"])))).toEqual([...keys].sort());
+  });
+  it("judges a key by its name: names that point at a secret, describe one, or hold none", () => {
+    const keys = ["password_file", "secret_name", "secretName", "secret-name", "token_ttl", "token-ms", "token_ms", "token_s", "token_seconds", "token_validity", "token_duration", "token_expiry", "token_expires", "secret_ref", "secret_path", "secret_mount", "secret_type", "secret_id", "secret_ids", "token_url", "token_uri", "secret_enabled", "token_age", "token_length", "secret_class", "password_policy", "secret_template", "secret_names", "existing_secret", "skip_child_token", "username", "key", "host"];
+    expect(flagged(Object.fromEntries(keys.map((k) => [k, "x1"])))).toEqual([]);
+  });
+  it("an exclusion counts only at the end of the name, and existing only at the start", () => {
+    expect(flagged({ secret_typed: "x1", not_existing_secret: "x1", token_named_x: "x1" })).toEqual(["not_existing_secret", "secret_typed", "token_named_x"]);
+  });
+  it("judges text by its content: PEM private keys and certificates, password=<literal>", () => {
+    const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----`;
+    expect(flagged({ a: pem("RSA PRIVATE KEY"), b: pem("CERTIFICATE"), c: pem("EC PRIVATE KEY"), d: pem("PRIVATE KEY"), e: pem("PUBLIC KEY"), f: "-----BEGIN rsa PRIVATE KEY-----" })).toEqual(["a", "b", "c", "d"]);
+    expect(flagged({ a: "password=hunter2", b: "password = hunter2", c: "PASSWORD:\thunter2", d: "x password: 'hunter2'", e: 'password = "hunter2"' })).toEqual(["a", "b", "c", "d", "e"]);
+    expect(flagged({ a: "password=${data.vault_kv_secret_v2.s.data.p}", b: "password=", c: "password=$PGPASSWORD", d: "password", e: "the password is set elsewhere" })).toEqual([]);
+  });
+  it("reports a string found by content and by name once, by content", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { data: { private_key: "-----BEGIN PRIVATE KEY-----\nMIIB" } };
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((f) => f.address === "kubernetes_config_map.extra").map((f) => [f.attribute, f.actual])).toEqual([["data.private_key", "a literal PEM block"]]);
+  });
+  it("judges env entries by name: a literal value of a secret-named variable, in any list", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { data: { env: "x" }, env_like: [{ name: "DB_PASSWORD", value: "hunter2x" }, { name: "DB_PASSWORD_FILE", value: "/run/secrets/db" }, { name: "API_TOKEN", value: "" }, { name: "API_TOKEN", value: "${var.t}" }, { name: 5, value: "x" }] };
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((f) => f.address === "kubernetes_config_map.extra").map((f) => [f.attribute, f.message])).toEqual([["env_like[0].value", "env DB_PASSWORD is a literal secret in the synthesized JSON"]]);
+  });
+  it("looks in data sources, locals, outputs and the outpost config too, naming each", () => {
+    const s = clone(base()) as any;
+    s.data.vault_kv_secret_v2.extra = { mount: "secret", name: "x", client_token: "hvs.literal" };
+    s.locals.extra = { api_key: "abc" };
+    s.output.extra = { value: "password=hunter2" };
+    const cfg = outpostConfig(s);
+    cfg.client_secret = "literal-secret";
+    setOutpostConfig(s, cfg);
+    const f = secretsHygieneGuard.check(guardContext(s)).filter((x) => x.severity === "error");
+    expect(f.map((x) => [x.address, x.attribute]).sort()).toEqual([
+      ["authentik_outpost.embedded", "config.client_secret"],
+      ["data.vault_kv_secret_v2.extra", "client_token"],
+      ["locals.extra", "api_key"],
+      ["output.extra", "value"],
+    ]);
+    expect(f.find((x) => x.address === "output.extra")!.message).toContain("in an output");
+    expect(f.find((x) => x.address === "authentik_outpost.embedded")!.message).toContain("in the outpost config");
+  });
+  it("skips cdktf's // metadata", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.pgbouncer_config["//"] = { metadata: { token: "not-a-secret-path" } };
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((f) => f.severity === "error")).toEqual([]);
+  });
+  it("provider credentials must be references when set, in either block form", () => {
+    const s = clone(base()) as any;
+    s.provider.cloudflare = { api_token: 42 };
+    const f = secretsHygieneGuard.check(guardContext(s)).filter((x) => x.address === "provider.cloudflare");
+    expect(f.map((x) => [x.attribute, x.actual])).toEqual([["api_token", "42"]]);
+    const ok = clone(base()) as any;
+    ok.provider.cloudflare = [{ api_token: "${data.vault_kv_secret_v2.cf.data.token}" }];
+    expect(secretsHygieneGuard.check(guardContext(ok)).filter((x) => x.address === "provider.cloudflare")).toEqual([]);
+  });
+  it("Secret data must be references; a secret-named key's literal is reported by name, an unnamed one as literal data", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_secret.pgbouncer_auth.data = { "userlist.txt": "${file(var.x)}", note: "hello", api_token: "abc" };
+    const f = secretsHygieneGuard.check(guardContext(s)).filter((x) => x.address === "kubernetes_secret.pgbouncer_auth");
+    expect(f.map((x) => [x.attribute, x.actual]).sort()).toEqual([["data.api_token", "a non-empty literal"], ['data["note"]', "a literal"]]);
+    const noData = clone(base()) as any;
+    delete noData.resource.kubernetes_secret.pgbouncer_auth.data;
+    expect(secretsHygieneGuard.check(guardContext(noData)).filter((x) => x.address === "kubernetes_secret.pgbouncer_auth")).toEqual([]);
+  });
+  it("the live warnings name where the Vault value lands; other ConfigMap text and env values are not warned about", () => {
+    const w = secretsHygieneGuard.check(guardContext(base())).filter((x) => x.severity === "warning");
+    expect(w.map((x) => [x.address, x.attribute])).toEqual([
+      ["kubernetes_config_map.pgbouncer_config", 'data["pgbouncer.ini"]'],
+      ["kubernetes_deployment.pgbouncer", "spec[0].template[0].spec[0].container[0].env[0].value"],
+    ]);
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.pgbouncer_config.data.note = "plain text";
+    s.resource.kubernetes_config_map.pgbouncer_config.data.n = 5;
+    delete s.resource.kubernetes_config_map.pgbouncer_config.data["pgbouncer.ini"];
+    const dep = s.resource.kubernetes_deployment.pgbouncer.spec.template.spec;
+    dep.container = [{ env: [{ name: "A", value: "plain" }, { name: "B", value: 5 }] }, dep.container[0]];
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((x) => x.severity === "warning").map((x) => x.attribute)).toEqual(["spec[0].template[0].spec[0].container[1].env[0].value"]);
+  });
+  it("reads a Deployment written in terraform's list form and one without env", () => {
+    const s = clone(base()) as any;
+    const d = s.resource.kubernetes_deployment.pgbouncer;
+    d.spec = [d.spec];
+    d.spec[0].template = [d.spec[0].template];
+    d.spec[0].template[0].spec = [d.spec[0].template[0].spec];
+    d.spec[0].template[0].spec[0].container[0].env = d.spec[0].template[0].spec[0].container[0].env[0];
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((x) => x.severity === "warning").length).toBe(2);
+    delete d.spec[0].template[0].spec[0].container[0].env;
+    expect(secretsHygieneGuard.check(guardContext(s)).filter((x) => x.severity === "warning").length).toBe(1);
   });
 });
