@@ -13,7 +13,18 @@ if (!fs.existsSync(entry)) {
   process.stderr.write("authentik-stack: not built yet; run `npm run build` (npm ci does it)\n");
   process.exit(3);
 }
-const stdio = require(path.join(dist, "io", "stdio.js"));
+/** dist/ from an older checkout lacks a module the sources now have: say so in one line, not a stack. */
+function load(file) {
+  try {
+    return require(file);
+  } catch (e) {
+    if (!e || e.code !== "MODULE_NOT_FOUND") throw e;
+    const missing = (/Cannot find module '([^']+)'/.exec(String(e.message)) || [])[1] || file;
+    process.stderr.write(`authentik-stack: dist/ is out of date (${path.isAbsolute(missing) ? path.relative(path.join(__dirname, ".."), missing) : missing} is missing); run \`npm run build\`\n`);
+    process.exit(3);
+  }
+}
+const stdio = load(path.join(dist, "io", "stdio.js"));
 stdio.guardStdio();
 const last = (e) => {
   stdio.write("stderr", `authentik-stack: internal error (a bug; please report it): ${String((e && e.message) || e).split("\n")[0]}\n`);
@@ -28,7 +39,7 @@ process.on("exit", () => {
   stdio.write("stderr", `authentik-stack: ${failure}; the output is incomplete. Fix: free space on (or fix) where the output goes\n`);
   process.exitCode = 3;
 });
-require(entry)
+load(entry)
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

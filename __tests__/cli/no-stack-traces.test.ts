@@ -118,3 +118,27 @@ describe("random command lines", () => {
     }
   });
 });
+
+describe("the bin with a dist/ that doesn't match it", () => {
+  // a checkout pulled without `npm run build` used to end in Node's MODULE_NOT_FOUND stack trace
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const root = path.join(__dirname, "..", "..");
+  function stale(files: Record<string, string>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ak-stale-"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.copyFileSync(path.join(root, "bin", "authentik-stack.js"), path.join(dir, "bin", "authentik-stack.js"));
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+    return spawnSync(process.execPath, [path.join(dir, "bin", "authentik-stack.js"), "--help"], { encoding: "utf8" });
+  }
+  it("dist/io/stdio.js missing: one line naming it and `npm run build`, exit 3", () => {
+    const r = stale({ "dist/cli/main.js": "exports.main = async () => 0;" });
+    expect([r.status, r.stdout, r.stderr]).toEqual([3, "", "authentik-stack: dist/ is out of date (dist/io/stdio.js is missing); run `npm run build`\n"]);
+  });
+  it("a module the compiled CLI requires is missing: the same one line, exit 3", () => {
+    const r = stale({ "dist/cli/main.js": "require('./gone');", "dist/io/stdio.js": fs.readFileSync(path.join(root, "dist", "io", "stdio.js"), "utf8") });
+    expect([r.status, r.stdout, r.stderr]).toEqual([3, "", "authentik-stack: dist/ is out of date (./gone is missing); run `npm run build`\n"]);
+  });
+});
