@@ -10,6 +10,7 @@ import { ttlGuard, ttlReport } from "../../guards/ttls";
 import { alertMatchersGuard, matchersIn, outpostSeriesNames } from "../../guards/alert-matchers";
 import { chartValuesGuard } from "../../guards/chart-values";
 import { secretsHygieneGuard } from "../../guards/secrets-hygiene";
+import { applyOutpostPatches, outpostEffects, outpostViews } from "../../guards/read/outposts";
 import { Finding, StackJson } from "../../guards/types";
 import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
 
@@ -390,6 +391,27 @@ describe("AK006 patches apply", () => {
     expect(ak006(s)).toEqual(["patches change the Service ports Traefik routes to"]);
     const noSpec = mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec" }));
     expect(ak006(noSpec)).toEqual(["patches change the Service ports Traefik routes to"]);
+  });
+  it.each([
+    ["the pod template's metadata", "/spec/template/metadata"],
+    ["the pod spec", "/spec/template/spec"],
+  ])("judges what is left when a patch removes %s", (_what, path) => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path }));
+    expect(newIds(s)).toContain("AK006");
+  });
+  it("names the volumes the pod has when a mount names none of them, and a mount that names nothing", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINER}/volumeMounts/-`, value: { name: "cache", mountPath: "/cache" } }));
+    expect(newFindings(s)).toMatchObject([{ expected: "a volume named cache", actual: '["dshm"]' }]);
+    const gone = mutateOutpost((c) => {
+      dep(c).push({ op: "remove", path: "/spec/template/spec/volumes" });
+      dep(c).push({ op: "add", path: `${CONTAINER}/volumeMounts/-`, value: null });
+    });
+    expect(ak006(gone)).toEqual(["container 0 mounts volume 'dshm', which the pod does not define", "container 0 mounts volume 'undefined', which the pod does not define"]);
+    expect(newFindings(gone).filter((f) => f.id === "AK006").map((f) => f.actual)).toEqual(["[]", "[]"]);
+  });
+  it("a sidecar with ports: its ports are new, and said so", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/-", value: { name: "sidecar", image: "busybox", ports: [{ containerPort: 8080 }] } }));
+    expect(newFindings(s).map((f) => [f.message, f.expected])).toEqual([["patches change the number of containers", "1"], ["container 1's ports changed", undefined]]);
   });
 });
 
@@ -811,6 +833,34 @@ describe("effects after all patches (ops appended after the correct ones)", () =
   });
   it("a Service selector that is not an object is no selector", () => {
     expect(newIds(mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec/selector", value: "x" })))).toEqual(["AK001"]);
+  });
+  it("outpostViews: the record's type (proxy by default), the chart version, and its UUID only for the config's outpost", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_outpost.second = { ...s.resource.authentik_outpost.embedded, name: "second", type: "ldap" };
+    const views = outpostViews(s, guardContext(s).config);
+    expect(views.map((v) => [v.address, v.type, v.version, v.declaredUuidHex])).toEqual([
+      ["authentik_outpost.embedded", "proxy", "2026.2.2", "0eecac0797c7443c892505f2f4fe3e47"],
+      ["authentik_outpost.second", "ldap", "2026.2.2", undefined],
+    ]);
+    const effects = outpostEffects(s, guardContext(s).config);
+    expect(Object.keys(effects[0].podLabels)).toContain("goauthentik.io/outpost-uuid");
+    expect(Object.keys(effects[1].podLabels)).not.toContain("goauthentik.io/outpost-uuid");
+    delete s.resource.authentik_outpost.second.type;
+    delete s.resource.helm_release;
+    expect(outpostViews(s, guardContext(s).config).map((v) => [v.type, v.version])).toEqual([["proxy", "unknown"], ["proxy", "unknown"]]);
+  });
+  it("outpostViews: patch lists that are not lists are no patches", () => {
+    const s = mutateOutpost((c) => (c.kubernetes_json_patches = { deployment: { op: "add" }, service: "x" }));
+    expect(outpostViews(s, guardContext(s).config).map((v) => [v.deploymentPatches, v.servicePatches])).toEqual([[[], []]]);
+  });
+  it("applyOutpostPatches renders with the record's namespace, naming template and replicas, or the controller's defaults", () => {
+    const view = outpostViews(base(), guardContext(base()).config)[0];
+    const r = applyOutpostPatches(view).before.deployment;
+    expect([r.metadata.namespace, r.metadata.name, r.spec.replicas]).toEqual(["authentik", "ak-outpost-authentik-embedded-outpost", 1]);
+    const custom = applyOutpostPatches({ ...view, config: { ...view.config, kubernetes_namespace: "edge", object_naming_template: "edge-%(name)s", kubernetes_replicas: 2 } }).before.deployment;
+    expect([custom.metadata.namespace, custom.metadata.name, custom.spec.replicas]).toEqual(["edge", "edge-authentik-embedded-outpost", 2]);
+    const defaults = applyOutpostPatches({ ...view, config: undefined }).before.deployment;
+    expect([defaults.metadata.namespace, defaults.metadata.name, defaults.spec.replicas]).toEqual(["default", "ak-outpost-authentik-embedded-outpost", 1]);
   });
 });
 

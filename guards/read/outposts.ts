@@ -81,6 +81,7 @@ export function outpostEffects(stack: StackJson, config: StackConfig): OutpostEf
 export function lastOpAt(o: OutpostView, kind: "deployment" | "service", pointer: string): string {
   const ops = kind === "deployment" ? o.deploymentPatches : o.servicePatches;
   const touches = (p: unknown) => typeof p === "string" && (p === pointer || p.startsWith(pointer + "/") || pointer.startsWith(p + "/"));
+  // Stryker disable next-line ArithmeticOperator: starting one past the end only visits an undefined op first
   for (let i = ops.length - 1; i >= 0; i--) if (touches(ops[i]?.path) || touches(ops[i]?.from)) return `config.kubernetes_json_patches.${kind}[${i}]`;
   return `config.kubernetes_json_patches.${kind}`;
 }
