@@ -31,11 +31,11 @@ function effectOf(facts: ChartFacts, raw: unknown, path: string): "read" | Inert
 /** The env the chart gives a component's container from these values (later lists override earlier names). */
 function containerEnv(facts: ChartFacts, raw: unknown, component: "server" | "worker"): Map<string, { source: string; value: string }> {
   const env = new Map<string, { source: string; value: string }>();
-  for (const source of facts.envSources[component] ?? []) {
+  for (const source of facts.envSources[component]) {
     const list = valueAt(raw, source);
     if (!Array.isArray(list)) continue;
     for (const e of list) {
-      if (e && typeof e === "object" && typeof e.name === "string") {
+      if (typeof e?.name === "string") {
         env.set(e.name, { source, value: "value" in e ? String(e.value) : JSON.stringify(e.valueFrom ?? null) });
       }
     }
@@ -50,8 +50,8 @@ export const chartValuesGuard: Guard = {
   check: (ctx) =>
     helmValues(ctx).flatMap((h) => {
       const out: Finding[] = [];
-      if (h.error || !h.values) {
-        return [f("error", { address: h.address, attribute: "values[0]", message: h.error ?? "values unreadable", expected: "a YAML mapping", actual: "unreadable", fix: "Send the values file's text verbatim (values/authentik.yaml)." })];
+      if (!h.values) {
+        return [f("error", { address: h.address, attribute: "values[0]", message: h.error!, expected: "a YAML mapping", actual: "unreadable", fix: "Send the values file's text verbatim (values/authentik.yaml)." })];
       }
       const version = String(h.chartVersion);
       const facts = ctx.chartFacts?.get(version);

@@ -520,6 +520,28 @@ describe("AK007 alert matchers", () => {
     ing.spec[0].rule.http[0].path[0].backend[0].service[0].port = [ing.spec[0].rule.http[0].path[0].backend[0].service[0].port];
     expect(outpostSeriesNames(s)).toMatchObject({ traefikService: OUTPOST_SERVICE, entrypoints: ["websecure", "websecure"] });
   });
+  it("names what is missing when the stack publishes no alert rules", () => {
+    const s = clone(base()) as any;
+    delete s.output.alerting_rules_yaml;
+    expect(newFindings(s)).toMatchObject([{ id: "AK007", address: "output.alerting_rules_yaml", attribute: "value", actual: "absent or not YAML" }]);
+  });
+  it("reads partial ingresses (no metadata, spec, http, backend, service or port) without losing the outpost's port", () => {
+    const s = addRule('traefik_service_requests_total{service="authentik-other@kubernetes"}') as any;
+    const svcName = "ak-outpost-authentik-embedded-outpost";
+    const partial = {
+      a_no_metadata: { spec: { rule: [{ host: "a.example.org" }] } },
+      b_no_spec: { metadata: { name: "b" } },
+      c_no_backend: { spec: { rule: [{ http: { path: [{ path: "/" }] } }] } },
+      d_no_service: { spec: { rule: [{ http: { path: [{ path: "/", backend: { resource: { kind: "x" } } }] } }] } },
+      e_no_port: { spec: { rule: [{ http: { path: [{ path: "/", backend: { service: { name: svcName } } }] } }] } },
+    };
+    s.resource.kubernetes_ingress_v1 = { ...partial, ...s.resource.kubernetes_ingress_v1 };
+    expect(outpostSeriesNames(s)).toMatchObject({ traefikService: OUTPOST_SERVICE, entrypoints: ["websecure", "websecure"] });
+    expect(messages(s)).toEqual([expect.stringContaining('service matcher ="authentik-other@kubernetes" does not match')]);
+  });
+  it("judges a negative service or pod matcher as excluding, never as selecting", () => {
+    expect(newIds(addRule('kube_pod_info{pod!="ak-outpost-authentik-embedded-outpost-5d8f7c9b6d-x2x7q", service!~".*"}'))).toEqual([]);
+  });
 });
 
 describe("AK008 chart values", () => {
@@ -650,6 +672,17 @@ describe("AK008 chart values", () => {
     const map = mutateValues((v) => (v.global.env = { AUTHENTIK_LOG_LEVEL: "debug" }));
     expect(newFindings(map).filter((f) => f.attribute.includes(" / "))).toEqual([]);
   });
+  it("a new key under a map the chart passes through (a subchart's values) is read", () => {
+    expect(newIds(mutateValues((v) => (v.postgresql.zzTuning = { work_mem: "8MB" })))).toEqual([]);
+  });
+  it("without any chart facts, warns that the values are not checked", () => {
+    const f = chartValuesGuard.check({ ...guardContext(base()), chartFacts: undefined });
+    expect(f.map((x) => [x.severity, x.attribute])).toEqual([["warning", "version"]]);
+  });
+  it("reports differing variables in name order", () => {
+    const s = mutateValues((v) => v.server.env.push({ name: "AUTHENTIK_Z", value: "1" }, { name: "AUTHENTIK_A", value: "1" }));
+    expect(newFindings(s).map((f) => f.message.split(" ")[0])).toEqual(["AUTHENTIK_A", "AUTHENTIK_Z"]);
+  });
 });
 
 
@@ -713,6 +746,11 @@ describe("AK009 TTLs", () => {
     s.resource.authentik_provider_proxy.catchall.access_token_validity = "4w";
     expect(ttlReport(s)[0]).toMatchObject({ value: "4w", error: expect.any(String) });
     expect(ttlReport(s)[0].days).toBeUndefined();
+  });
+  it("any number of zero decimals is still zero", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_stage_user_login.default_login.session_duration = "hours=0.000";
+    expect(newIds(s)).toEqual([]);
   });
 });
 
