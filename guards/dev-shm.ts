@@ -26,8 +26,7 @@ export const devShmGuard: Guard = {
       if (!mount) {
         out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/containers/0/volumeMounts"), message: "after the patches nothing is mounted at /dev/shm in the outpost container; sessions land on the container's disk-backed /dev/shm (64Mi)", expected: `volumeMounts: [{name: ${DEV_SHM.volume}, mountPath: ${DEV_SHM.mountPath}}]`, actual: JSON.stringify(mounts), fix: "Keep setContainerVolumeMounts(0, [{name: 'dshm', mountPath: '/dev/shm'}])." }));
       }
-      const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-      const vol = volumes.find((v: any) => v?.name === (mount?.name ?? DEV_SHM.volume));
+      const vol = Array.isArray(spec.volumes) ? spec.volumes.find((v: any) => v?.name === (mount?.name ?? DEV_SHM.volume)) : undefined;
       const size = parseQuantity(vol?.emptyDir?.sizeLimit);
       if (!vol || vol.emptyDir?.medium !== "Memory" || size === undefined || size <= 0) {
         out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/volumes"), message: `after the patches the volume mounted at /dev/shm ('${mount?.name ?? DEV_SHM.volume}') is not a memory-backed emptyDir with a sizeLimit`, expected: `{name: ${DEV_SHM.volume}, emptyDir: {medium: Memory, sizeLimit: <size>}}`, actual: JSON.stringify(vol ?? null), fix: "Keep setPodVolumes([{name: 'dshm', emptyDir: {medium: 'Memory', sizeLimit: config.outpost.shmSizeLimit}}])." }));

@@ -38,7 +38,8 @@ export const patchesApplyGuard: Guard = {
         const containers = d.spec?.template?.spec?.containers;
         const afterC: unknown[] = Array.isArray(containers) ? containers : [];
         if (afterC.length !== beforeC.length) out.push(f("error", { address: o.address, attribute: attr, message: "patches change the number of containers", expected: String(beforeC.length), actual: String(afterC.length), fix: "Patch containers/0 fields only." }));
-        const volumes = new Set((d.spec?.template?.spec?.volumes ?? []).map((v: any) => v?.name));
+        const podVolumes = d.spec?.template?.spec?.volumes;
+        const volumes = new Set((Array.isArray(podVolumes) ? podVolumes : []).map((v: any) => v?.name));
         afterC.forEach((c: any, i: number) => {
           if (JSON.stringify(c?.ports) !== JSON.stringify(beforeC[i]?.ports)) out.push(f("error", { address: o.address, attribute: attr, message: `container ${i}'s ports changed`, expected: JSON.stringify(beforeC[i]?.ports), actual: JSON.stringify(c?.ports), fix: "Leave the controller's ports alone." }));
           for (const m of Array.isArray(c?.volumeMounts) ? c.volumeMounts : []) {

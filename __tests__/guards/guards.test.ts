@@ -146,6 +146,13 @@ describe("AK002 component label", () => {
     });
     expect(newFindings(s).filter((f) => f.id === "AK002").map((f) => f.attribute)).toEqual(["config.kubernetes_json_patches.deployment[9].path"]);
   });
+  it("names an unescaped label op at the head of the list", () => {
+    const s = mutateOutpost((c) => {
+      c.kubernetes_json_patches.deployment = dep(c).filter((x) => !x.path.endsWith("component"));
+      dep(c).unshift({ op: "add", path: "/spec/template/metadata/labels/app.kubernetes.io/component", value: "server" });
+    });
+    expect(newFindings(s).filter((f) => f.id === "AK002").map((f) => f.attribute)).toEqual(["config.kubernetes_json_patches.deployment[0].path"]);
+  });
 });
 
 describe("AK003 postgres env", () => {
@@ -284,6 +291,28 @@ describe("AK005 /dev/shm", () => {
   it("judges entries that are not mounts or volumes (null) as absent", () => {
     const s = mutateOutpost((c) => ((mnts(c)[0] = null), (vols(c)[0] = null)));
     expect(newFindings(s).filter((f) => f.id === "AK005").map((f) => f.message.slice(0, 40))).toEqual(["after the patches nothing is mounted at ", "after the patches the volume mounted at "]);
+  });
+  it("a volume without a size and no memory limit: the volume is reported, the limit can't be judged", () => {
+    for (const size of [undefined, "0"]) {
+      const s = mutateOutpost((c) => {
+        if (size === undefined) delete vols(c)[0].emptyDir.sizeLimit;
+        else vols(c)[0].emptyDir.sizeLimit = size;
+        delete dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory;
+      });
+      expect([size, newFindings(s).map((f) => f.message.slice(0, 40))]).toEqual([size, ["after the patches the volume mounted at "]]);
+    }
+  });
+  it("a /dev/shm volume that is not an emptyDir, or a mount naming a missing volume, is reported with what is there", () => {
+    const host = mutateOutpost((c) => (vols(c)[0] = { name: "dshm", hostPath: { path: "/dev/shm" } }));
+    expect(newFindings(host).map((f) => [f.message.slice(0, 40), f.actual])).toEqual([["after the patches the volume mounted at ", '{"name":"dshm","hostPath":{"path":"/dev/shm"}}']]);
+    const renamed = mutateOutpost((c) => (mnts(c)[0].name = "shm"));
+    expect(newFindings(renamed).filter((f) => f.id === "AK005").map((f) => [f.message, f.actual])).toEqual([[expect.stringContaining("mounted at /dev/shm ('shm') is not"), "null"]]);
+  });
+  it("says what is mounted when nothing is at /dev/shm, and reads a volume list that is not a list as none", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/spec/containers/0/volumeMounts", value: { name: "dshm" } }));
+    expect(newFindings(s).filter((f) => f.id === "AK005").map((f) => f.actual)).toEqual(["[]"]);
+    const noList = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/spec/volumes", value: { dshm: {} } }));
+    expect(newFindings(noList).filter((f) => f.id === "AK005").map((f) => f.actual)).toEqual(["null"]);
   });
 });
 
