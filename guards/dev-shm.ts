@@ -33,6 +33,7 @@ export const devShmGuard: Guard = {
       }
       const limitText = container.resources?.limits?.memory;
       const limit = parseQuantity(limitText);
+      // Stryker disable next-line ConditionalExpression: undefined > 0 is false; the undefined test only narrows the type
       if (size !== undefined && size > 0 && (limit === undefined || limit <= size)) {
         out.push(f("error", { address: o.address, attribute: `${lastOpAt(o, "deployment", "/spec/template/spec/containers/0/resources")} resources.limits.memory`, message: "the outpost's memory limit is not above its /dev/shm sizeLimit; tmpfs counts against the cgroup, so the pod is OOM-killed before /dev/shm fills", expected: `more than ${vol.emptyDir.sizeLimit}`, actual: String(limitText ?? "no limit"), fix: "Raise config.outpost.memoryLimit above shmSizeLimit (live: 2560Mi for 2Gi)." }));
       }
