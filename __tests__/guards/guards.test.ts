@@ -442,6 +442,10 @@ describe("AK006 patches apply", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/-", value: { name: "sidecar", image: "busybox", ports: [{ containerPort: 8080 }] } }));
     expect(newFindings(s).map((f) => [f.message, f.expected])).toEqual([["patches change the number of containers", "1"], ["container 1's ports changed", undefined]]);
   });
+  it("finds the outpost's container by name: a sidecar inserted before it is not judged as the outpost", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/0", value: { name: "sidecar", image: "busybox" } }));
+    expect(newIds(s)).toEqual(["AK006"]);
+  });
 });
 
 describe("AK007 alert matchers", () => {
