@@ -11,7 +11,7 @@ import { EnvironmentError, InputError } from "../lib/errors";
 import { formatTable } from "./verify-upgrade";
 import { Acknowledgement } from "../guards/registry";
 import { checkAllowDestroy, checkPolicyAcknowledgements, formatPolicyFinding, parseReasoned, PolicyAcknowledgement, PolicyInputError, PolicyReport } from "../policy";
-import type { DeployResult, DeploySummary } from "../engine/deploy";
+import type { DeployResult, DeploySummary, ImportSummary } from "../engine/deploy";
 import { EXIT } from "./exit-codes";
 import { CommandContext, CommandSpec, UsageError } from "./framework";
 
@@ -42,6 +42,11 @@ function askYes(question: string): Promise<boolean> {
   });
 }
 
+/** One import of the plan, as every deploy output shows it. */
+function importLine(i: ImportSummary): string {
+  return `import: ${i.address}${i.id !== undefined ? ` (id ${JSON.stringify(i.id)})` : ""}`;
+}
+
 export function summaryLines(s: DeploySummary): string[] {
   const changeLines = formatVerdict(s.verdict)
     .slice(1)
@@ -52,7 +57,7 @@ export function summaryLines(s: DeploySummary): string[] {
     });
   const lines = s.verdict.noChanges ? ["plan: no resource changes"] : ["plan: " + formatVerdict(s.verdict)[0], ...changeLines];
   if (s.verdict.moves.length) lines.push(`moves (no other change): ${s.verdict.moves.map((m) => `${m.from} -> ${m.to}`).join("; ")}`);
-  for (const i of s.imports) lines.push(`import: ${i.address}${i.id !== undefined ? ` (id ${JSON.stringify(i.id)})` : ""}, then ${i.action}`);
+  for (const i of s.imports) lines.push(`${importLine(i)}, then ${i.action}`);
   if (s.verdict.outputChanges.length) lines.push(`outputs that change: ${s.verdict.outputChanges.join(", ")}`);
   return lines;
 }
@@ -70,7 +75,7 @@ function textReport(r: DeployResult): string[] {
   const g = r.guards;
   const lines = [`guards: ${g.errors} error(s), ${g.warnings} warning(s), ${g.acknowledged} acknowledged`, ...g.errorLines.map((l) => "  " + l)];
   const importStep = r.outcome === "imported" || r.outcome === "nothing-to-import" || (r.outcome === "dry-run" && !r.policy);
-  if (r.summary) lines.push(...(importStep ? r.summary.imports.map((i) => `import: ${i.address} (id ${JSON.stringify(i.id)})`) : summaryLines(r.summary)));
+  if (r.summary) lines.push(...(importStep ? r.summary.imports.map(importLine) : summaryLines(r.summary)));
   if (r.policy) lines.push(...policyLines(r.policy));
   if (r.verify) lines.push("verify-upgrade:", ...formatTable(r.verify).map((l) => "  " + l));
   const verdict: Record<DeployResult["outcome"], string> = {
@@ -134,7 +139,7 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
       },
       confirmImports: async (imports) => {
         if (autoApprove) return true;
-        process.stderr.write(imports.map((i) => `import: ${i.address} (id ${JSON.stringify(i.id)})`).join("\n") + "\n");
+        process.stderr.write(imports.map(importLine).join("\n") + "\n");
         return askYes("Import exactly these objects into the state (nothing live changes)? Only 'yes' imports: ");
       },
     });
