@@ -35,7 +35,9 @@ describe("the real stack and the identity guards", () => {
   it("has no identity finding at all", () => {
     expect(runGuards(guardContext(base())).findings.filter((f) => IDENTITY.includes(f.id)).map(formatFinding)).toEqual([]);
     // and nothing else either: each identity guard returns an empty list, not merely no finding of its id
-    for (const g of GUARDS.filter((x) => IDENTITY.includes(x.id))) expect([g.id, g.check(guardContext(base()))]).toEqual([g.id, []]);
+    const identityGuards = GUARDS.filter((x) => IDENTITY.includes(x.id));
+    expect(identityGuards.map((g) => g.id)).toStrictEqual(IDENTITY); // all five registered, so the loop below runs for each
+    for (const g of identityGuards) expect([g.id, g.check(guardContext(base()))]).toStrictEqual([g.id, []]);
   });
   it("synthesizes the brute-force policy with no binding, and the assignment policy bound to the login stage binding", () => {
     const r: any = base().resource;
