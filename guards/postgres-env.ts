@@ -31,7 +31,8 @@ export const postgresEnvGuard: Guard = {
     for (const o of outpostEffects(ctx.stack, ctx.config)) {
       const containers = o.objects.deployment?.spec?.template?.spec?.containers ?? [];
       const index = Array.isArray(containers) ? containers.indexOf(outpostContainer(o)) : -1;
-      const at = lastOpAt(o, "deployment", `/spec/template/spec/containers/${Math.max(index, 0)}/env`);
+      // no outpost container (containers replaced, or it was renamed): the op responsible touched the list
+      const at = lastOpAt(o, "deployment", index < 0 ? "/spec/template/spec/containers" : `/spec/template/spec/containers/${index}/env`);
       const env = outpostContainer(o)?.env;
       if (!Array.isArray(env)) {
         out.push(f("error", { address: o.address, attribute: at, message: "after the patches the outpost container's env is not a list; the controller's variables and the postgres ones are gone", expected: "the controller's env plus the five AUTHENTIK_POSTGRESQL__* appended", actual: JSON.stringify(env ?? null).slice(0, 120), fix: FIX }));

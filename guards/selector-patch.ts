@@ -6,6 +6,7 @@
  * has no outpost endpoints and forward-auth falls back to Basic Auth ("Emergency Access").
  */
 import { LABEL_KEYS, SERVER_POD_LABELS } from "../config";
+import { pointer } from "../lib/json-patch";
 import { lastOpAt, outpostEffects, outpostViews } from "./read/outposts";
 import { Finding, Guard, finder } from "./types";
 
@@ -49,7 +50,7 @@ export const selectorPatchGuard: Guard = {
       const podLabels = o.objects.deployment?.spec?.template?.metadata?.labels ?? {};
       for (const [k, v] of Object.entries<any>(sel)) {
         if (!(k in want) && !(k === LABEL_KEYS.outpostUuid)) out.push(f("error", { address: o.address, attribute: `${at}.value["${k}"]`, message: `the selector has label ${k}, which is not one of the labels the controller puts on the outpost pods`, expected: Object.keys(want).join(", "), actual: k, fix: "Select exactly the controller's pod labels." }));
-        else if (podLabels[k] !== v && sel[k] === want[k]) out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", `/spec/template/metadata/labels/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`), message: `the patched outpost pods no longer carry ${k}=${v}, which the Service selects`, expected: `${k}=${v} on the pod template`, actual: JSON.stringify(podLabels[k]), fix: "Never remove or change the controller's pod labels in the deployment patches." }));
+        else if (podLabels[k] !== v && sel[k] === want[k]) out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", pointer("spec", "template", "metadata", "labels", k)), message: `the patched outpost pods no longer carry ${k}=${v}, which the Service selects`, expected: `${k}=${v} on the pod template`, actual: JSON.stringify(podLabels[k]), fix: "Never remove or change the controller's pod labels in the deployment patches." }));
       }
     }
     return out;

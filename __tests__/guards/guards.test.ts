@@ -1109,3 +1109,158 @@ describe("AK010 finds literal secrets anywhere", () => {
     expect(secretsHygieneGuard.check(guardContext(s)).filter((x) => x.severity === "warning").length).toBe(1);
   });
 });
+
+/**
+ * AK001 and AK003, each finding in full: which op is named, what was expected, what was seen, and that a
+ * case reports once (a guard that falls through to its later checks reports the same fault twice).
+ */
+describe("AK001 and AK003 findings, whole", () => {
+  const SEL = "config.kubernetes_json_patches.service";
+  const DEP = "config.kubernetes_json_patches.deployment";
+  const UUID_KEY = "goauthentik.io/outpost-uuid";
+  const LIVE_UUID = "0eecac0797c7443c892505f2f4fe3e47";
+  const of = (s: StackJson, id: string) => newFindings(s).filter((f) => f.id === id);
+  const row = (f: Finding) => [f.attribute, f.expected, f.actual];
+  const replaceSelector = (value: unknown) => mutateOutpost((c) => svc(c).push({ op: "replace", path: "/spec/selector", value }));
+  const selectorLabel = (k: string, value: unknown) => mutateOutpost((c) => (svc(c)[0].value[k] = value));
+
+  it("no outpost record: names the record it wanted and that there is none", () => {
+    const s = clone(base()) as any;
+    delete s.resource.authentik_outpost;
+    expect(of(s, "AK001").map((f) => [f.address, f.attribute, f.expected, f.actual])).toEqual([["authentik_outpost", "name", 'an authentik_outpost named "authentik Embedded Outpost"', "no authentik_outpost"]]);
+  });
+  it("outpost records under other names: lists the names it found", () => {
+    const s = clone(base()) as any;
+    const rec = s.resource.authentik_outpost.embedded;
+    s.resource.authentik_outpost = { a: { ...rec, name: "edge-a" }, b: { ...rec, name: "edge-b" } };
+    expect(of(s, "AK001").filter((f) => f.attribute === "name").map((f) => f.actual)).toEqual(["edge-a, edge-b"]);
+  });
+  it("another outpost beside the embedded one is not a missing record", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_outpost.ldap = { name: "ldap", type: "ldap", config: JSON.stringify({ kubernetes_json_patches: {} }), protocol_providers: [] };
+    expect(of(s, "AK001").filter((f) => f.attribute === "name")).toEqual([]);
+  });
+  it("an unreadable config is one finding naming the record's config", () => {
+    const s = clone(base()) as any;
+    s.resource.authentik_outpost.embedded.config = "{not json";
+    expect(of(s, "AK001").map((f) => [f.address, f.attribute, f.actual])).toEqual([["authentik_outpost.embedded", "config", "unreadable"]]);
+  });
+
+  it.each([
+    ["removed", undefined, "null"],
+    ["null", null, "null"],
+    ["a string", "x", '"x"'],
+    ["empty", {}, "{}"],
+    ["a list", ["app.kubernetes.io/name"], '["app.kubernetes.io/name"]'],
+    ["false", false, "false"],
+  ])("a selector that is %s is no selector, reported once", (_what, value, actual) => {
+    const s = value === undefined ? mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec/selector" })) : replaceSelector(value);
+    expect(of(s, "AK001").map((f) => [f.attribute, f.actual, f.message.includes("has no selector")])).toEqual([[`${SEL}[1]`, actual, true]]);
+  });
+
+  it("a selector on the server pods is one finding, naming both names", () => {
+    const s = replaceSelector({ "app.kubernetes.io/name": "authentik", "app.kubernetes.io/component": "server" });
+    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[1]`, "app.kubernetes.io/name=authentik-outpost-proxy", "app.kubernetes.io/name=authentik"]]);
+  });
+
+  it.each([
+    ["with dashes", "0eecac07-97c7-443c-8925-05f2f4fe3e47"],
+    ["with a character before it", `x${LIVE_UUID}`],
+    ["with a digit after it", `${LIVE_UUID}0`],
+    ["in upper case", LIVE_UUID.toUpperCase()],
+    ["as a list holding the right text", [LIVE_UUID]],
+    ["as a number", 42],
+  ])("an outpost-uuid %s is not the controller's form, and selects no outpost pod", (_what, value) => {
+    const s = selectorLabel(UUID_KEY, value);
+    expect(of(s, "AK001").map(row)).toEqual([
+      [`${SEL}[0].value["${UUID_KEY}"]`, "32 lower-case hex digits", JSON.stringify(value)],
+      [`${SEL}[0].value["${UUID_KEY}"]`, LIVE_UUID, JSON.stringify(value)],
+    ]);
+  });
+  it("a well-formed UUID of another outpost is one finding: it selects no outpost pod", () => {
+    const s = selectorLabel(UUID_KEY, "f".repeat(32));
+    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[0].value["${UUID_KEY}"]`, LIVE_UUID, JSON.stringify("f".repeat(32))]]);
+  });
+  it("a selector label with another value is one finding (the pods still carry theirs)", () => {
+    const s = selectorLabel("goauthentik.io/outpost-type", "ldap");
+    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[0].value["goauthentik.io/outpost-type"]`, "proxy", '"ldap"']]);
+  });
+  it("a selector missing a label is one finding", () => {
+    const s = mutateOutpost((c) => delete svc(c)[0].value["goauthentik.io/outpost-name"]);
+    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[0].value["goauthentik.io/outpost-name"]`, "authentik-embedded-outpost", undefined]]);
+  });
+  it("a pod label changed by a later deployment op names that op and the value the pods now carry", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels/goauthentik.io~1outpost-name", value: "other" }));
+    expect(of(s, "AK001").map(row)).toEqual([[`${DEP}[9]`, "goauthentik.io/outpost-name=authentik-embedded-outpost on the pod template", '"other"']]);
+  });
+  it("pods without any labels: every selected label is reported missing from them", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "remove", path: "/spec/template/metadata/labels" }));
+    expect(of(s, "AK001").map((f) => [f.attribute, f.expected])).toEqual(
+      ["app.kubernetes.io/managed-by=goauthentik.io", "app.kubernetes.io/name=authentik-outpost-proxy", "goauthentik.io/outpost-name=authentik-embedded-outpost", "goauthentik.io/outpost-type=proxy", `${UUID_KEY}=${LIVE_UUID}`].map((l) => [`${DEP}[9]`, `${l} on the pod template`]),
+    );
+  });
+  it("a second outpost's selector may carry its UUID label (only the config's outpost has a known UUID)", () => {
+    const s = clone(base()) as any;
+    const rec = s.resource.authentik_outpost.embedded;
+    const cfg = JSON.parse(rec.config);
+    cfg.kubernetes_json_patches.service[0].value["goauthentik.io/outpost-name"] = "second";
+    s.resource.authentik_outpost.second = { ...rec, name: "second", config: JSON.stringify(cfg) };
+    expect(of(s, "AK001").filter((f) => f.address === "authentik_outpost.second")).toEqual([]);
+  });
+
+  // AK003
+  const CONTAINERS = "/spec/template/spec/containers";
+  const envOf = (s: StackJson) => of(s, "AK003");
+  it("a sidecar inserted before the outpost container: a later env op on the outpost container (now [1]) is the one named", () => {
+    const s = mutateOutpost((c) => {
+      dep(c).push({ op: "add", path: `${CONTAINERS}/0`, value: { name: "sidecar", image: "busybox" } });
+      dep(c).push({ op: "remove", path: `${CONTAINERS}/1/env/5` });
+    });
+    expect(envOf(s).map(row)).toEqual([[`${DEP}[10]`, "AUTHENTIK_POSTGRESQL__PORT once, from secretKeyRef", "0"]]);
+  });
+  it("containers that are not a list: the outpost container's env is gone, named at the op responsible", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: CONTAINERS, value: "x" }));
+    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+  });
+  it("an outpost container renamed away: no env is found, and the op that renamed it is named", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/name`, value: "other" }));
+    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+  });
+  it("env removed: actual is null; env a long string: actual is cut to 120 characters", () => {
+    expect(envOf(mutateOutpost((c) => dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env` }))).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+    const long = envOf(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/env`, value: "y".repeat(300) })));
+    expect(long.map((f) => f.actual)).toEqual([`"${"y".repeat(119)}`]);
+  });
+  it("a controller variable changed: expected is the controller's entry, actual the changed one; removed: null", () => {
+    const changed = envOf(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/env/0/valueFrom/secretKeyRef/key`, value: "other" })));
+    expect(changed).toHaveLength(1);
+    const [expected, actual] = [JSON.parse(changed[0].expected!), JSON.parse(changed[0].actual!)];
+    expect([expected.name, expected.valueFrom.secretKeyRef.key]).toEqual(["AUTHENTIK_HOST", "authentik_host"]);
+    expect(actual).toEqual({ ...expected, valueFrom: { secretKeyRef: { ...expected.valueFrom.secretKeyRef, key: "other" } } });
+    const removed = envOf(mutateOutpost((c) => dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env/0` })));
+    expect(removed.map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+  });
+  it("a variable set twice or not at all: says how many times", () => {
+    const twice = envOf(mutateOutpost((c) => dep(c).push({ ...dep(c)[4] })));
+    expect(twice.map((f) => [f.message, f.actual])).toEqual([["AUTHENTIK_POSTGRESQL__HOST is set 2 times", "2"]]);
+  });
+  it("a literal variable, even an empty one, is one finding (its Secret and key are not judged too)", () => {
+    const s = mutateOutpost((c) => (dep(c)[6].value = { name: "AUTHENTIK_POSTGRESQL__USER", value: "" }));
+    expect(envOf(s).map(row)).toEqual([[`${DEP}[8]`, "valueFrom.secretKeyRef", "a literal value"]]);
+  });
+  it("a variable reading another key names the key it reads and the one it should", () => {
+    const s = mutateOutpost((c) => (dep(c)[8].value.valueFrom.secretKeyRef.key = "dbname"));
+    expect(envOf(s).map(row)).toEqual([[`${DEP}[8]`, "AUTHENTIK_POSTGRESQL__NAME", "dbname"]]);
+  });
+  it("env entries that are null or have no string name are not postgres variables, and do not break the guard", () => {
+    const s = mutateOutpost((c) => {
+      dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: null });
+      dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: { name: 7, value: "x" } });
+    });
+    expect(envOf(s)).toEqual([]);
+  });
+  it("a variable that merely contains AUTHENTIK_POSTGRESQL__ later in its name is not a postgres variable", () => {
+    const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: { name: "X_AUTHENTIK_POSTGRESQL__HOST", value: "x" } }));
+    expect(envOf(s)).toEqual([]);
+  });
+});
