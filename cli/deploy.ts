@@ -13,6 +13,7 @@ import { Acknowledgement } from "../guards/registry";
 import { checkAllowDestroy, checkPolicyAcknowledgements, formatPolicyFinding, parseReasoned, PolicyAcknowledgement, PolicyInputError, PolicyReport } from "../policy";
 import type { DeployResult, DeploySummary, ImportSummary } from "../engine/deploy";
 import { EXIT } from "./exit-codes";
+import { isClosed, write } from "../io/stdio";
 import { CommandContext, CommandSpec, UsageError } from "./framework";
 
 /** Exit codes (cli/exit-codes.ts): 0 ok, 1 refused/findings/verify failed/declined, 2 usage, 3 could not run. */
@@ -40,6 +41,18 @@ function askYes(question: string): Promise<boolean> {
     });
     rl.on("close", () => resolve(false));
   });
+}
+
+/**
+ * Shows what the operator is asked to approve on stderr, then asks. When stderr's reader has gone away
+ * (`deploy 2>&1 | head`), the operator can't see what they would approve: not confirmed, without asking.
+ */
+export async function showAndAsk(lines: readonly string[], question: string, ask: (q: string) => Promise<boolean> = askYes): Promise<boolean> {
+  write("stderr", lines.join("\n") + "\n");
+  // a closed pipe's EPIPE arrives as an 'error' event after the write returns
+  await new Promise((resolve) => setImmediate(resolve));
+  if (isClosed("stderr")) return false;
+  return ask(question);
 }
 
 /** One import of the plan, as every deploy output shows it. */
@@ -134,13 +147,11 @@ async function runDeploy(ctx: CommandContext): Promise<number> {
       onProgress: progress,
       confirm: async (summary, policy) => {
         if (autoApprove) return true;
-        process.stderr.write([...summaryLines(summary), ...policyLines(policy)].join("\n") + "\n");
-        return askYes("Apply exactly this plan? Only 'yes' applies: ");
+        return showAndAsk([...summaryLines(summary), ...policyLines(policy)], "Apply exactly this plan? Only 'yes' applies: ");
       },
       confirmImports: async (imports) => {
         if (autoApprove) return true;
-        process.stderr.write(imports.map(importLine).join("\n") + "\n");
-        return askYes("Import exactly these objects into the state (nothing live changes)? Only 'yes' imports: ");
+        return showAndAsk(imports.map(importLine), "Import exactly these objects into the state (nothing live changes)? Only 'yes' imports: ");
       },
     });
   } catch (e) {

@@ -127,3 +127,32 @@ describe("a write that really fails", () => {
     expect(r.stderr.trim().split("\n")).toEqual(["authentik-stack: could not write to stdout: ENOSPC; the output is incomplete. Fix: free space on (or fix) where the output goes"]);
   });
 });
+
+describe("deploy's confirmation when stderr's reader has gone away (`deploy 2>&1 | head`)", () => {
+  /** Runs deploy's showAndAsk in a child whose stderr is a real pipe, closed first when `closeErr`. */
+  function confirm(closeErr: boolean): Promise<Run> {
+    const script = [
+      `require(${JSON.stringify(path.join(ROOT, "dist", "io", "stdio.js"))}).guardStdio();`,
+      `const { showAndAsk } = require(${JSON.stringify(path.join(ROOT, "dist", "cli", "deploy.js"))});`,
+      `showAndAsk(["update: helm_release.authentik"], "Apply exactly this plan? ", async (q) => { process.stdout.write("asked: " + q + "\\n"); return true; })`,
+      `  .then((yes) => process.stdout.write("approved: " + yes + "\\n"));`,
+    ].join("\n");
+    return new Promise((resolve, reject) => {
+      const c = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+      const r: Run = { code: null, signal: null, out: "", err: "" };
+      c.stdout!.on("data", (d) => (r.out += d));
+      if (closeErr) c.stderr!.destroy();
+      else c.stderr!.on("data", (d) => (r.err += d));
+      c.on("error", reject);
+      c.on("close", (code, signal) => resolve({ ...r, code, signal }));
+    });
+  }
+  it("stderr read: the summary is shown, then the question is asked", async () => {
+    const r = await confirm(false);
+    expect([r.code, r.err, r.out]).toEqual([0, "update: helm_release.authentik\n", "asked: Apply exactly this plan? \napproved: true\n"]);
+  });
+  it("stderr closed: the summary could not be shown, so nothing is asked and nothing is approved", async () => {
+    const r = await confirm(true);
+    expect([r.code, r.out]).toEqual([0, "approved: false\n"]);
+  });
+});
