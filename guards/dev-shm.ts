@@ -7,7 +7,7 @@
 import { DEV_SHM } from "../config";
 import { parseQuantity } from "../lib/quantity";
 import { lastOpAt, outpostContainer, outpostEffects } from "./read/outposts";
-import { Finding, Guard, finder } from "./types";
+import { Finding, Guard, finder, shown } from "./types";
 
 const ID = "AK005";
 const f = finder(ID);
@@ -24,12 +24,12 @@ export const devShmGuard: Guard = {
       const mounts = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
       const mount = mounts.find((m: any) => m?.mountPath === DEV_SHM.mountPath);
       if (!mount) {
-        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/containers/0/volumeMounts"), message: "after the patches nothing is mounted at /dev/shm in the outpost container; sessions land on the container's disk-backed /dev/shm (64Mi)", expected: `volumeMounts: [{name: ${DEV_SHM.volume}, mountPath: ${DEV_SHM.mountPath}}]`, actual: JSON.stringify(mounts), fix: "Keep setContainerVolumeMounts(0, [{name: 'dshm', mountPath: '/dev/shm'}])." }));
+        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/containers/0/volumeMounts"), message: "after the patches nothing is mounted at /dev/shm in the outpost container; sessions land on the container's disk-backed /dev/shm (64Mi)", expected: `volumeMounts: [{name: ${DEV_SHM.volume}, mountPath: ${DEV_SHM.mountPath}}]`, actual: shown(mounts), fix: "Keep setContainerVolumeMounts(0, [{name: 'dshm', mountPath: '/dev/shm'}])." }));
       }
       const vol = Array.isArray(spec.volumes) ? spec.volumes.find((v: any) => v?.name === (mount?.name ?? DEV_SHM.volume)) : undefined;
       const size = parseQuantity(vol?.emptyDir?.sizeLimit);
       if (!vol || vol.emptyDir?.medium !== "Memory" || size === undefined || size <= 0) {
-        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/volumes"), message: `after the patches the volume mounted at /dev/shm ('${mount?.name ?? DEV_SHM.volume}') is not a memory-backed emptyDir with a sizeLimit`, expected: `{name: ${DEV_SHM.volume}, emptyDir: {medium: Memory, sizeLimit: <size>}}`, actual: JSON.stringify(vol ?? null), fix: "Keep setPodVolumes([{name: 'dshm', emptyDir: {medium: 'Memory', sizeLimit: config.outpost.shmSizeLimit}}])." }));
+        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/volumes"), message: `after the patches the volume mounted at /dev/shm ('${mount?.name ?? DEV_SHM.volume}') is not a memory-backed emptyDir with a sizeLimit`, expected: `{name: ${DEV_SHM.volume}, emptyDir: {medium: Memory, sizeLimit: <size>}}`, actual: shown(vol ?? null), fix: "Keep setPodVolumes([{name: 'dshm', emptyDir: {medium: 'Memory', sizeLimit: config.outpost.shmSizeLimit}}])." }));
       }
       const limitText = container.resources?.limits?.memory;
       const limit = parseQuantity(limitText);

@@ -5,7 +5,7 @@
  * gains it, an apply resets it and the outpost silently falls back to the filesystem store.
  */
 import { resourcesOf } from "./read/stack-json";
-import { Finding, Guard, finder } from "./types";
+import { Finding, Guard, finder, shown } from "./types";
 
 const ID = "AK004";
 const f = finder(ID);
@@ -19,7 +19,7 @@ export const managedFieldGuard: Guard = {
     const out: Finding[] = [];
     for (const r of resourcesOf(stack, "authentik_outpost")) {
       if ("managed" in r.values) {
-        out.push(f("error", { address: r.address, attribute: "managed", message: "the stack sets managed; Terraform would own a field the server sets, and any drift or reset drops the outpost out of embedded mode", expected: "managed absent from the configuration", actual: JSON.stringify(r.values.managed), fix: "Remove managed (props or addOverride); the server keeps goauthentik.io/outposts/embedded." }));
+        out.push(f("error", { address: r.address, attribute: "managed", message: "the stack sets managed; Terraform would own a field the server sets, and any drift or reset drops the outpost out of embedded mode", expected: "managed absent from the configuration", actual: shown(r.values.managed), fix: "Remove managed (props or addOverride); the server keeps goauthentik.io/outposts/embedded." }));
       }
     }
     if (authentikSchema) {
@@ -28,7 +28,7 @@ export const managedFieldGuard: Guard = {
       if (!outpost) {
         out.push(f("error", { address: "schemas/authentik.json", attribute: "resource_schemas.authentik_outpost", message: "the committed goauthentik schema has no authentik_outpost", expected: "authentik_outpost in the schema", actual: "absent", fix: "Regenerate schemas/authentik.json from the pinned provider (README, Providers)." }));
       } else if (outpost.block?.attributes?.managed) {
-        out.push(f("error", { address: "schemas/authentik.json", attribute: "resource_schemas.authentik_outpost.block.attributes.managed", message: "the goauthentik provider schema now exposes authentik_outpost.managed; Terraform will plan it and may reset the server-set value, dropping the outpost to the filesystem session store", expected: "no managed attribute", actual: JSON.stringify(outpost.block.attributes.managed), fix: `Pin managed = "${EMBEDDED_MANAGED}" explicitly on the outpost record, then run \`authentik-stack verify-upgrade --step 3\` to confirm the outpost still logs "using PostgreSQL session backend".` }));
+        out.push(f("error", { address: "schemas/authentik.json", attribute: "resource_schemas.authentik_outpost.block.attributes.managed", message: "the goauthentik provider schema now exposes authentik_outpost.managed; Terraform will plan it and may reset the server-set value, dropping the outpost to the filesystem session store", expected: "no managed attribute", actual: shown(outpost.block.attributes.managed), fix: `Pin managed = "${EMBEDDED_MANAGED}" explicitly on the outpost record, then run \`authentik-stack verify-upgrade --step 3\` to confirm the outpost still logs "using PostgreSQL session backend".` }));
       }
     }
     return out;

@@ -8,7 +8,7 @@
 import { OUTPOST_POSTGRES_ENV } from "../config";
 import { lastOpAt, outpostContainer, outpostEffects } from "./read/outposts";
 import { helmValues, resourcesOf } from "./read/stack-json";
-import { Finding, Guard, finder } from "./types";
+import { Finding, Guard, finder, shown } from "./types";
 
 const ID = "AK003";
 const f = finder(ID);
@@ -35,13 +35,13 @@ export const postgresEnvGuard: Guard = {
       const at = lastOpAt(o, "deployment", index < 0 ? "/spec/template/spec/containers" : `/spec/template/spec/containers/${index}/env`);
       const env = outpostContainer(o)?.env;
       if (!Array.isArray(env)) {
-        out.push(f("error", { address: o.address, attribute: at, message: "after the patches the outpost container's env is not a list; the controller's variables and the postgres ones are gone", expected: "the controller's env plus the five AUTHENTIK_POSTGRESQL__* appended", actual: JSON.stringify(env ?? null).slice(0, 120), fix: FIX }));
+        out.push(f("error", { address: o.address, attribute: at, message: "after the patches the outpost container's env is not a list; the controller's variables and the postgres ones are gone", expected: "the controller's env plus the five AUTHENTIK_POSTGRESQL__* appended", actual: shown(env).slice(0, 120), fix: FIX }));
         continue;
       }
       const before = o.objects.before.deployment.spec.template.spec.containers[0].env as any[];
       for (const e of before) {
         if (!env.some((x: any) => JSON.stringify(x) === JSON.stringify(e))) {
-          out.push(f("error", { address: o.address, attribute: at, message: `after the patches the controller's ${e.name} is missing or changed; a patch replaced or edited the controller's env`, expected: JSON.stringify(e), actual: JSON.stringify(env.find((x: any) => x?.name === e.name) ?? null), fix: FIX }));
+          out.push(f("error", { address: o.address, attribute: at, message: `after the patches the controller's ${e.name} is missing or changed; a patch replaced or edited the controller's env`, expected: shown(e), actual: shown(env.find((x: any) => x?.name === e.name)), fix: FIX }));
         }
       }
       for (const name of OUTPOST_POSTGRES_ENV) {

@@ -8,7 +8,7 @@
 import { LABEL_KEYS, SERVER_POD_LABELS } from "../config";
 import { pointer } from "../lib/json-patch";
 import { lastOpAt, outpostEffects, outpostViews } from "./read/outposts";
-import { Finding, Guard, finder } from "./types";
+import { Finding, Guard, finder, shown } from "./types";
 
 const ID = "AK001";
 const f = finder(ID);
@@ -33,7 +33,7 @@ export const selectorPatchGuard: Guard = {
       const want = o.podLabels;
       const wantText = Object.entries(want).map(([k, v]) => `${k}=${v}`).join(", ");
       if (!sel || typeof sel !== "object" || Array.isArray(sel) || Object.keys(sel).length === 0) {
-        out.push(f("error", { address: o.address, attribute: at, message: "after the patches the Service has no selector, so it selects no pod and the outpost has no endpoints", expected: wantText, actual: JSON.stringify(sel ?? null), fix: FIX }));
+        out.push(f("error", { address: o.address, attribute: at, message: "after the patches the Service has no selector, so it selects no pod and the outpost has no endpoints", expected: wantText, actual: shown(sel), fix: FIX }));
         continue;
       }
       if (sel[LABEL_KEYS.name] === SERVER_POD_LABELS[LABEL_KEYS.name]) {
@@ -42,15 +42,15 @@ export const selectorPatchGuard: Guard = {
       }
       const uuid = sel[LABEL_KEYS.outpostUuid];
       if (typeof uuid !== "string" || !/^[0-9a-f]{32}$/.test(uuid)) {
-        out.push(f("error", { address: o.address, attribute: `${at}.value["${LABEL_KEYS.outpostUuid}"]`, message: "the selector's outpost-uuid is not the 32-hex form the controller writes on the pods (uuid.hex, no dashes); it matches no pod", expected: "32 lower-case hex digits", actual: JSON.stringify(uuid), fix: "Derive it from config.outpost.uuid with the dashes removed (deriveNames().outpostUuidHex)." }));
+        out.push(f("error", { address: o.address, attribute: `${at}.value["${LABEL_KEYS.outpostUuid}"]`, message: "the selector's outpost-uuid is not the 32-hex form the controller writes on the pods (uuid.hex, no dashes); it matches no pod", expected: "32 lower-case hex digits", actual: shown(uuid), fix: "Derive it from config.outpost.uuid with the dashes removed (deriveNames().outpostUuidHex)." }));
       }
       for (const [k, v] of Object.entries(want)) {
-        if (sel[k] !== v) out.push(f("error", { address: o.address, attribute: `${at}.value["${k}"]`, message: `the Service's selector label ${k} is not the outpost pods' label, so it selects no outpost pod`, expected: v, actual: JSON.stringify(sel[k]), fix: FIX }));
+        if (sel[k] !== v) out.push(f("error", { address: o.address, attribute: `${at}.value["${k}"]`, message: `the Service's selector label ${k} is not the outpost pods' label, so it selects no outpost pod`, expected: v, actual: shown(sel[k]), fix: FIX }));
       }
       const podLabels = o.objects.deployment?.spec?.template?.metadata?.labels ?? {};
       for (const [k, v] of Object.entries<any>(sel)) {
         if (!(k in want) && !(k === LABEL_KEYS.outpostUuid)) out.push(f("error", { address: o.address, attribute: `${at}.value["${k}"]`, message: `the selector has label ${k}, which is not one of the labels the controller puts on the outpost pods`, expected: Object.keys(want).join(", "), actual: k, fix: "Select exactly the controller's pod labels." }));
-        else if (podLabels[k] !== v && sel[k] === want[k]) out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", pointer("spec", "template", "metadata", "labels", k)), message: `the patched outpost pods no longer carry ${k}=${v}, which the Service selects`, expected: `${k}=${v} on the pod template`, actual: JSON.stringify(podLabels[k]), fix: "Never remove or change the controller's pod labels in the deployment patches." }));
+        else if (podLabels[k] !== v && sel[k] === want[k]) out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", pointer("spec", "template", "metadata", "labels", k)), message: `the patched outpost pods no longer carry ${k}=${v}, which the Service selects`, expected: `${k}=${v} on the pod template`, actual: shown(podLabels[k]), fix: "Never remove or change the controller's pod labels in the deployment patches." }));
       }
     }
     return out;

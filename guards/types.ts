@@ -63,3 +63,8 @@ export interface Guard {
 export function finder(id: string) {
   return (severity: Severity, f: Omit<Finding, "id" | "severity">): Finding => ({ id, severity, ...f });
 }
+
+/** A value as a finding shows it: JSON, or "absent" for a value that is not there (JSON.stringify gives undefined). */
+export function shown(v: unknown): string {
+  return v === undefined ? "absent" : JSON.stringify(v);
+}

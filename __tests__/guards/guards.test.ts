@@ -21,12 +21,23 @@ const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
 let baselineKeys: Set<string> | undefined;
 const baseline = () => (baselineKeys ??= new Set(runGuards(guardContext(base())).findings.map(key)));
 
+/** Each guard's findings on `ctx` are well-formed findings of its own id (every mutation below checks it). */
+function expectWellFormed(ctx: any): void {
+  for (const g of GUARDS) {
+    for (const x of g.check(ctx)) {
+      expect([g.id, x]).toEqual([g.id, { id: g.id, severity: expect.stringMatching(/^(error|warning)$/), address: expect.any(String), attribute: expect.any(String), message: expect.any(String), expected: expect.any(String), actual: expect.any(String), fix: expect.any(String) }]);
+    }
+  }
+}
+
 /** Guard ids of findings the mutation adds over the real stack. */
 function newIds(stack: StackJson, ctxPatch: (c: any) => any = (c) => c): string[] {
+  expectWellFormed(ctxPatch(guardContext(stack)));
   const report = runGuards(ctxPatch(guardContext(stack)));
   return [...new Set(report.findings.filter((f) => !baseline().has(key(f))).map((f) => f.id))].sort();
 }
 function newFindings(stack: StackJson): Finding[] {
+  expectWellFormed(guardContext(stack));
   return runGuards(guardContext(stack)).findings.filter((f) => !baseline().has(key(f)));
 }
 
@@ -82,16 +93,11 @@ describe("the real stack", () => {
     const s = report.findings.find((x) => x.attribute === "values.server.strategy")!;
     expect(s.message).toContain("server.deploymentStrategy");
   });
-  it("every guard reports only well-formed findings of its own id (here: the real stack's)", () => {
-    const ctx = guardContext(base());
-    for (const g of GUARDS) {
-      for (const x of g.check(ctx)) {
-        expect([g.id, x]).toEqual([g.id, expect.objectContaining({ id: g.id, severity: expect.stringMatching(/^(error|warning)$/), address: expect.any(String), attribute: expect.any(String), message: expect.any(String), fix: expect.any(String) })]);
-      }
-    }
+  it("every guard reports only well-formed findings of its own id (here: the real stack's; every mutation test checks its own)", () => {
+    expectWellFormed(guardContext(base()));
   });
-  it("has one guard per id, each documented", () => {
-    expect(new Set(GUARDS.map((g) => g.id)).size).toBe(GUARDS.length);
+  it("has the fifteen guards, one per id, each documented", () => {
+    expect(GUARDS.map((g) => g.id)).toEqual(["AK001", "AK002", "AK003", "AK004", "AK005", "AK006", "AK007", "AK008", "AK009", "AK010", "AK011", "AK012", "AK013", "AK014", "AK015"]);
     for (const g of GUARDS) expect(g.protects.length).toBeGreaterThan(20);
   });
 });
@@ -440,7 +446,7 @@ describe("AK006 patches apply", () => {
   });
   it("a sidecar with ports: its ports are new, and said so", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/-", value: { name: "sidecar", image: "busybox", ports: [{ containerPort: 8080 }] } }));
-    expect(newFindings(s).map((f) => [f.message, f.expected])).toEqual([["patches change the number of containers", "1"], ["container 1's ports changed", undefined]]);
+    expect(newFindings(s).map((f) => [f.message, f.expected])).toEqual([["patches change the number of containers", "1"], ["container 1's ports changed", "absent"]]);
   });
   it("finds the outpost's container by name: a sidecar inserted before it is not judged as the outpost", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "add", path: "/spec/template/spec/containers/0", value: { name: "sidecar", image: "busybox" } }));
@@ -1147,7 +1153,7 @@ describe("AK001 and AK003 findings, whole", () => {
   });
 
   it.each([
-    ["removed", undefined, "null"],
+    ["removed", undefined, "absent"],
     ["null", null, "null"],
     ["a string", "x", '"x"'],
     ["empty", {}, "{}"],
@@ -1187,7 +1193,7 @@ describe("AK001 and AK003 findings, whole", () => {
   });
   it("a selector missing a label is one finding", () => {
     const s = mutateOutpost((c) => delete svc(c)[0].value["goauthentik.io/outpost-name"]);
-    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[0].value["goauthentik.io/outpost-name"]`, "authentik-embedded-outpost", undefined]]);
+    expect(of(s, "AK001").map(row)).toEqual([[`${SEL}[0].value["goauthentik.io/outpost-name"]`, "authentik-embedded-outpost", "absent"]]);
   });
   it("a pod label changed by a later deployment op names that op and the value the pods now carry", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/metadata/labels/goauthentik.io~1outpost-name", value: "other" }));
@@ -1220,25 +1226,25 @@ describe("AK001 and AK003 findings, whole", () => {
   });
   it("containers that are not a list: the outpost container's env is gone, named at the op responsible", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: CONTAINERS, value: "x" }));
-    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "absent"]]);
   });
   it("an outpost container renamed away: no env is found, and the op that renamed it is named", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/name`, value: "other" }));
-    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+    expect(envOf(s).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "absent"]]);
   });
-  it("env removed: actual is null; env a long string: actual is cut to 120 characters", () => {
-    expect(envOf(mutateOutpost((c) => dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env` }))).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+  it("env removed: actual is absent; env a long string: actual is cut to 120 characters", () => {
+    expect(envOf(mutateOutpost((c) => dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env` }))).map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "absent"]]);
     const long = envOf(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/env`, value: "y".repeat(300) })));
     expect(long.map((f) => f.actual)).toEqual([`"${"y".repeat(119)}`]);
   });
-  it("a controller variable changed: expected is the controller's entry, actual the changed one; removed: null", () => {
+  it("a controller variable changed: expected is the controller's entry, actual the changed one; removed: absent", () => {
     const changed = envOf(mutateOutpost((c) => dep(c).push({ op: "replace", path: `${CONTAINERS}/0/env/0/valueFrom/secretKeyRef/key`, value: "other" })));
     expect(changed).toHaveLength(1);
     const [expected, actual] = [JSON.parse(changed[0].expected!), JSON.parse(changed[0].actual!)];
     expect([expected.name, expected.valueFrom.secretKeyRef.key]).toEqual(["AUTHENTIK_HOST", "authentik_host"]);
     expect(actual).toEqual({ ...expected, valueFrom: { secretKeyRef: { ...expected.valueFrom.secretKeyRef, key: "other" } } });
     const removed = envOf(mutateOutpost((c) => dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env/0` })));
-    expect(removed.map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "null"]]);
+    expect(removed.map((f) => [f.attribute, f.actual])).toEqual([[`${DEP}[9]`, "absent"]]);
   });
   it("a variable set twice or not at all: says how many times", () => {
     const twice = envOf(mutateOutpost((c) => dep(c).push({ ...dep(c)[4] })));
@@ -1262,5 +1268,72 @@ describe("AK001 and AK003 findings, whole", () => {
   it("a variable that merely contains AUTHENTIK_POSTGRESQL__ later in its name is not a postgres variable", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: { name: "X_AUTHENTIK_POSTGRESQL__HOST", value: "x" } }));
     expect(envOf(s)).toEqual([]);
+  });
+});
+
+describe("AK010, the edges", () => {
+  const ak010 = (s: StackJson) => secretsHygieneGuard.check(guardContext(s));
+  const at = (s: StackJson, address: string) => ak010(s).filter((x) => x.address === address).map((x) => [x.severity, x.attribute, x.actual]);
+  it("a secret-named key holding only blanks holds no secret", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { data: { password: "   ", api_token: "\t" } };
+    expect(at(s, "kubernetes_config_map.extra")).toEqual([]);
+  });
+  it("names the last two key forms: auth key and client key without a separator", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { data: { authkey: "x1", clientkey: "x1" } };
+    expect(at(s, "kubernetes_config_map.extra")).toEqual([["error", "data.authkey", "a non-empty literal"], ["error", "data.clientkey", "a non-empty literal"]]);
+  });
+  it("an entry whose name is not a string is no env variable, even when its text looks like one", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { env_like: [{ name: ["API_TOKEN"], value: "abc" }] };
+    expect(at(s, "kubernetes_config_map.extra")).toEqual([]);
+  });
+  it("PEM material in a Secret's data is one finding, by content, not also 'literal data'", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_secret.tls_secret.data["tls.key"] = "-----BEGIN PRIVATE KEY-----\nMIIB...\n-----END PRIVATE KEY-----\n";
+    expect(at(s, "kubernetes_secret.tls_secret")).toEqual([["error", "data.tls.key", "a literal PEM block"]]);
+  });
+  it("a Vault token given as a number is not a reference", () => {
+    const s = clone(base()) as any;
+    s.provider.vault[0].token = 12345;
+    expect(at(s, "provider.vault")).toEqual([["error", "token", "12345"]]);
+  });
+  it("an aliased provider block is named by its alias, so two blocks' findings are told apart", () => {
+    const s = clone(base()) as any;
+    s.provider.vault = [s.provider.vault[0], { ...s.provider.vault[0], alias: "backup", token: "hvs.literal" }, { alias: "other", token: 7 }];
+    expect(ak010(s).filter((x) => x.address.startsWith("provider.vault")).map((x) => [x.address, x.attribute, x.actual])).toEqual([
+      ["provider.vault.backup", "token", "a non-empty literal"],
+      ["provider.vault.other", "token", "7"],
+    ]);
+  });
+  it("a Vault value in ConfigMap data or an env value is warned about in whatever form it is written", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.pgbouncer_config.data["pgbouncer.ini"] = ["${data.vault_kv_secret_v2.db.data.password}"];
+    s.resource.kubernetes_deployment.pgbouncer.spec.template.spec.container[0].env[0].value = { v: "${data.vault_kv_secret_v2.db.data.password}" };
+    expect(ak010(s).filter((x) => x.severity === "warning").map((x) => [x.address, x.attribute])).toEqual([
+      ["kubernetes_config_map.pgbouncer_config", 'data["pgbouncer.ini"]'],
+      ["kubernetes_deployment.pgbouncer", "spec[0].template[0].spec[0].container[0].env[0].value"],
+    ]);
+  });
+  it("malformed inputs do not break it: nulls, a Deployment without spec, template, pod spec or containers, unreadable values and outpost config", () => {
+    const s = clone(base()) as any;
+    s.locals.nothing = null;
+    s.provider.vault = [null, ...s.provider.vault];
+    const d = s.resource.kubernetes_deployment.pgbouncer;
+    s.resource.kubernetes_deployment = {
+      pgbouncer: d,
+      a: {},
+      b: { spec: {} },
+      c: { spec: { template: {} } },
+      d: { spec: { template: { spec: {} } } },
+      e: { spec: { template: { spec: { container: [null, { env: [null] }] } } } },
+    };
+    s.resource.helm_release.authentik.values = ["${var.values}"];
+    s.resource.authentik_outpost.embedded.config = "{not json";
+    expect(ak010(s).map((x) => [x.severity, x.address])).toEqual([
+      ["warning", "kubernetes_config_map.pgbouncer_config"],
+      ["warning", "kubernetes_deployment.pgbouncer"],
+    ]);
   });
 });
