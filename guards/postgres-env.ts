@@ -24,16 +24,19 @@ export const postgresEnvGuard: Guard = {
     if (!release) {
       out.push(f("error", { address: "helm_release", attribute: "name", message: `the stack has no Helm release named '${ctx.config.release.name}'; authentik is not deployed and the outpost's PostgreSQL Secret is unknown`, expected: `a helm_release named ${ctx.config.release.name}`, actual: resourcesOf(ctx.stack, "helm_release").map((r) => r.values.name).join(", ") || "no helm_release", fix: "Keep the AuthentikRelease construct in the stack." }));
     }
-    const secret = helmValues(ctx).find((h) => h.address === release?.address)?.values?.existingSecretName;
-    if (release && !secret) {
-      out.push(f("error", { address: release.address, attribute: "values.authentik.existingSecret.secretName", message: "the release names no existingSecret, so the outpost's AUTHENTIK_POSTGRESQL__* have no Secret to read", expected: "the Secret the server pods use (live: goauthentik)", actual: "unset", fix: "Set authentik.existingSecret.secretName in the values file." }));
+    // (values the guards can't read are AK008's finding; then the Secret is unknown, not missing)
+    const values = helmValues(ctx).find((h) => h.address === release?.address)?.values;
+    const secret = values?.existingSecretName;
+    if (values && !secret) {
+      out.push(f("error", { address: release!.address, attribute: "values.authentik.existingSecret.secretName", message: "the release names no existingSecret, so the outpost's AUTHENTIK_POSTGRESQL__* have no Secret to read", expected: "the Secret the server pods use (live: goauthentik)", actual: "unset", fix: "Set authentik.existingSecret.secretName in the values file." }));
     }
     for (const o of outpostEffects(ctx.stack, ctx.config)) {
-      const containers = o.objects.deployment?.spec?.template?.spec?.containers ?? [];
-      const index = Array.isArray(containers) ? containers.indexOf(outpostContainer(o)) : -1;
+      const container = outpostContainer(o);
       // no outpost container (containers replaced, or it was renamed): the op responsible touched the list
-      const at = lastOpAt(o, "deployment", index < 0 ? "/spec/template/spec/containers" : `/spec/template/spec/containers/${index}/env`);
-      const env = outpostContainer(o)?.env;
+      const at = container
+        ? lastOpAt(o, "deployment", `/spec/template/spec/containers/${o.objects.deployment.spec.template.spec.containers.indexOf(container)}/env`)
+        : lastOpAt(o, "deployment", "/spec/template/spec/containers");
+      const env = container?.env;
       if (!Array.isArray(env)) {
         out.push(f("error", { address: o.address, attribute: at, message: "after the patches the outpost container's env is not a list; the controller's variables and the postgres ones are gone", expected: "the controller's env plus the five AUTHENTIK_POSTGRESQL__* appended", actual: shown(env).slice(0, 120), fix: FIX }));
         continue;

@@ -1162,6 +1162,8 @@ describe("AK001 and AK003 findings, whole", () => {
   ])("a selector that is %s is no selector, reported once", (_what, value, actual) => {
     const s = value === undefined ? mutateOutpost((c) => svc(c).push({ op: "remove", path: "/spec/selector" })) : replaceSelector(value);
     expect(of(s, "AK001").map((f) => [f.attribute, f.actual, f.message.includes("has no selector")])).toEqual([[`${SEL}[1]`, actual, true]]);
+    // what it should select: the labels the controller puts on the outpost pods
+    expect(of(s, "AK001")[0].expected).toBe(`app.kubernetes.io/managed-by=goauthentik.io, app.kubernetes.io/name=authentik-outpost-proxy, goauthentik.io/outpost-name=authentik-embedded-outpost, goauthentik.io/outpost-type=proxy, ${UUID_KEY}=${LIVE_UUID}`);
   });
 
   it("a selector on the server pods is one finding, naming both names", () => {
@@ -1221,6 +1223,7 @@ describe("AK001 and AK003 findings, whole", () => {
     const s = mutateOutpost((c) => {
       dep(c).push({ op: "add", path: `${CONTAINERS}/0`, value: { name: "sidecar", image: "busybox" } });
       dep(c).push({ op: "remove", path: `${CONTAINERS}/1/env/5` });
+      dep(c).push({ op: "replace", path: `${CONTAINERS}/0/image`, value: "busybox:1.37" });
     });
     expect(envOf(s).map(row)).toEqual([[`${DEP}[10]`, "AUTHENTIK_POSTGRESQL__PORT once, from secretKeyRef", "0"]]);
   });
@@ -1264,6 +1267,27 @@ describe("AK001 and AK003 findings, whole", () => {
       dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: { name: 7, value: "x" } });
     });
     expect(envOf(s)).toEqual([]);
+    // ...also while looking for a controller variable that is gone
+    const gone = mutateOutpost((c) => {
+      dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/0`, value: null });
+      dep(c).push({ op: "remove", path: `${CONTAINERS}/0/env/1` });
+    });
+    expect(envOf(gone).map((f) => [f.message, f.actual])).toEqual([["after the patches the controller's AUTHENTIK_HOST is missing or changed; a patch replaced or edited the controller's env", "absent"]]);
+  });
+  it("a variable with neither value nor valueFrom reads no Secret and no key", () => {
+    const s = mutateOutpost((c) => (dep(c)[4].value = { name: "AUTHENTIK_POSTGRESQL__HOST" }));
+    expect(envOf(s).map(row)).toEqual([[`${DEP}[8]`, "goauthentik", "undefined"], [`${DEP}[8]`, "AUTHENTIK_POSTGRESQL__HOST", "undefined"]]);
+  });
+  it("values the guards can't read: the release's Secret is unknown, not missing (AK008 reports the values)", () => {
+    const s = clone(base()) as any;
+    s.resource.helm_release.authentik.values = ["${var.values}"];
+    expect(newIds(s)).toEqual(["AK008"]);
+  });
+  it("another release listed before authentik's, without an existingSecret, is not authentik's", () => {
+    const s = clone(base()) as any;
+    const mine = s.resource.helm_release.authentik;
+    s.resource.helm_release = { another: { ...mine, name: "another", values: ["replicas: 1\n"] }, authentik: mine };
+    expect(of(s, "AK003")).toEqual([]);
   });
   it("a variable that merely contains AUTHENTIK_POSTGRESQL__ later in its name is not a postgres variable", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "add", path: `${CONTAINERS}/0/env/-`, value: { name: "X_AUTHENTIK_POSTGRESQL__HOST", value: "x" } }));
