@@ -57,7 +57,8 @@ export function buildAlertGroups(c: StackConfig, extraGroups: readonly RuleGroup
   const m = alertMatchers(c);
   const ns = eq("namespace", c.namespace);
   const shmBytes = parseQuantity(c.outpost.shmSizeLimit);
-  if (shmBytes === undefined) throw new Error(`config.outpost.shmSizeLimit: '${c.outpost.shmSizeLimit}' is not a quantity`);
+  // the config schema refuses these already; a config built in code must not turn into "> Infinity" or "> -1" thresholds
+  if (shmBytes === undefined || !(shmBytes > 0 && Number.isFinite(shmBytes))) throw new Error(`config.outpost.shmSizeLimit: '${c.outpost.shmSizeLimit}' is not a Kubernetes quantity greater than zero; allowed: a positive finite size such as 2Gi`);
   const warnBytes = shmBytes * a.memoryWarningFractionOfShm;
   const critBytes = shmBytes * a.memoryCriticalFractionOfShm;
   const workingSet = selector("container_memory_working_set_bytes", [ns, m.outpostPod, eq("container", n.outpostContainerName)]);

@@ -4,7 +4,7 @@
  * int32, authentik slugs and durations, Kubernetes quantities). Pure: imports only lib/.
  */
 import { DURATION_HELP, DURATION_UNITS, parseDuration } from "../lib/duration";
-import { parseQuantity } from "../lib/quantity";
+import { QUANTITY_MAX, QUANTITY_PATTERN, quantityNanos } from "../lib/quantity";
 
 export interface Leaf {
   readonly kind: "string" | "integer" | "number" | "boolean";
@@ -51,7 +51,6 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const QUANTITY = /^(\d+(\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 export const UNIT = Object.keys(DURATION_UNITS).join("|");
 export const DURATION = new RegExp(`^(${UNIT})=\\d+(\\.\\d+)?(;(${UNIT})=\\d+(\\.\\d+)?)*$`);
 
@@ -88,12 +87,23 @@ export const durationOrZero = (zeroMeans: string): Leaf =>
       return "error" in r && r.error !== "it is zero" ? `is not an authentik duration (${r.error})` : undefined;
     },
   });
+/** What a quantity field allows, Kubernetes' grammar in words (lib/quantity.ts). */
+export const QUANTITY_HELP =
+  "a Kubernetes quantity: a decimal number with an optional sign (1, +1, 1.5, .5, 1.), then nothing, Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent e<integer> or E<integer>, without spaces (2Gi, 2560Mi, 100m, 1.5e9)";
+/**
+ * A Kubernetes quantity that is a size: never negative (Kubernetes parses "-1Gi", but rejects negative
+ * requests, limits, sizeLimits and quotas), at most 2^63-1 (Kubernetes cuts binary-SI values to it and its
+ * int64 Value() holds no more), and, unless `positive` is false, not zero.
+ */
 export const quantity = (what: string, positive = true): Leaf =>
-  str(`a Kubernetes quantity such as 2Gi, 2560Mi or 100m${positive ? ", greater than zero" : ""} (${what})`, {
-    pattern: QUANTITY,
+  str(`${QUANTITY_HELP}, ${positive ? "greater than zero" : "zero or more"} and at most 2^63-1 (${what})`, {
+    pattern: QUANTITY_PATTERN,
     check: (v: string) => {
-      const q = parseQuantity(v);
-      return q === undefined ? "is not a Kubernetes quantity" : positive && q <= 0 ? "is zero" : undefined;
+      const n = quantityNanos(v);
+      if (n === undefined) return "is not a Kubernetes quantity";
+      if (n < 0n) return "is negative";
+      if (positive && n === 0n) return "is zero";
+      return n > QUANTITY_MAX * 10n ** 9n ? "is larger than 2^63-1 (9223372036854775807)" : undefined;
     },
   });
 export const obj = <T>(fields: Fields<T>, optional?: ReadonlyArray<keyof T & string>): ObjectNode => ({ kind: "object", fields, ...(optional ? { optional } : {}) });

@@ -38,7 +38,7 @@ export const CONFIG_SCHEMA: ObjectNode = obj<StackConfig>({
     platformPath: str("a Vault KV path without leading or trailing '/'", { pattern: /^[^/\s]+(\/[^/\s]+)*$/ }),
     authentikPath: str("a Vault KV path without leading or trailing '/'", { pattern: /^[^/\s]+(\/[^/\s]+)*$/ }),
   }),
-  quota: { kind: "map", key: str("a Kubernetes resource name such as requests.cpu, limits.memory, pods or count/services", { pattern: /^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/, maxLength: 253 }), value: quantity("zero allowed for a quota", false) },
+  quota: { kind: "map", key: str("a Kubernetes resource name such as requests.cpu, limits.memory, pods or count/services", { pattern: /^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/, maxLength: 253 }), value: quantity("a quota", false) },
   release: obj<StackConfig["release"]>({
     name: dnsLabel(53, "a Helm release name (DNS-1123 label; Helm allows 53 characters)"),
     chart: dnsLabel(63, "a chart name"),
