@@ -151,6 +151,21 @@ describe("alert rules", () => {
     expect(r("AuthentikOutpostForwardAuth400Spike").annotations.summary).toContain("all 43 protected services");
   });
 
+  it("read the /dev/shm size by its value, in any form Kubernetes accepts", () => {
+    expect(scenario({ outpost: { shmSizeLimit: "+2Gi" } }).rulesYaml).toBe(s.rulesYaml);
+    expect(scenario({ outpost: { shmSizeLimit: "2147483648" } }).rulesYaml).toBe(s.rulesYaml);
+    const e = scenario({ outpost: { shmSizeLimit: "2.5e9" } }); // 2.5e9 B * 0.75 = 1.746 GiB, * 0.9 = 2.095 GiB
+    const expr = (name: string) => e.groups.flatMap((g) => g.rules).find((r) => r.alert === name)!.expr;
+    expect(expr("AuthentikOutpostMemoryHigh")).toContain("> 1.746 * 1024 * 1024 * 1024");
+    expect(expr("AuthentikOutpostMemoryCritical")).toContain("> 2.095 * 1024 * 1024 * 1024");
+  });
+
+  it("refuse a /dev/shm size that is no positive finite quantity, even from a config built in code", () => {
+    for (const shmSizeLimit of ["-1Gi", "0", "1e400", "Gi"]) {
+      expect(() => buildAlertGroups({ ...s.c, outpost: { ...s.c.outpost, shmSizeLimit } })).toThrow(`config.outpost.shmSizeLimit: '${shmSizeLimit}' is not a Kubernetes quantity greater than zero`);
+    }
+  });
+
   it("follow a changed outpost name, namespace and port; promtool still passes on the re-rendered rules", () => {
     const moved = scenario({ namespace: "sso", outpost: { name: "Edge Outpost", ports: { http: 9100 } } });
     expect(moved.n.outpostTraefikService).toBe("sso-ak-outpost-edge-outpost-9100@kubernetes");

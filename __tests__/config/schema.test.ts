@@ -31,7 +31,7 @@ describe("the issue's cases", () => {
     ["an array where a string belongs", { namespace: ["authentik"] }, /^config\.namespace: an array \(1 item\(s\)\) is not a string; allowed: a Kubernetes namespace/],
     ["1e308 replicas", { outpost: { replicas: 1e308 } }, /^config\.outpost\.replicas: 1e\+308 is out of range; allowed: a whole number of pods from 1 to 2147483647/],
     ["an infinite alert threshold", '{"alerts": {"fallback401RatePerSecond": 1e999}}', /^config\.alerts\.fallback401RatePerSecond: Infinity is not finite; allowed: a finite rate per second greater than 0/],
-    ["a zero /dev/shm size", { outpost: { shmSizeLimit: "0" } }, /^config\.outpost\.shmSizeLimit: "0" is zero; allowed: a Kubernetes quantity .*greater than zero \(the \/dev\/shm size; zero would make the memory alerts fire always\)/],
+    ["a zero /dev/shm size", { outpost: { shmSizeLimit: "0" } }, /^config\.outpost\.shmSizeLimit: "0" is zero; allowed: a Kubernetes quantity: .*greater than zero and at most 2\^63-1 \(the \/dev\/shm size; zero would make the memory alerts fire always\)/],
     ["a 60-character Helm release name", { release: { name: "a".repeat(60) } }, /^config\.release\.name: "a{60}" is 60 characters long; allowed: a Helm release name \(DNS-1123 label; Helm allows 53 characters\)/],
     ["a __proto__ key", '{"__proto__": {"namespace": "x"}}', /^config\.__proto__: unknown setting; allowed: stackName, domain/],
     ["a nested __proto__ key", '{"outpost": {"__proto__": {"replicas": 5}}}', /^config\.outpost\.__proto__: unknown setting; allowed: name, uuid/],
@@ -84,7 +84,7 @@ describe("more of the same classes", () => {
     ["null as a list entry", { extraProxyApplications: [null] }, /^config\.extraProxyApplications\[0\]: null is not allowed; allowed: an object/],
     ["a string for the list", { extraProxyApplications: "grafana" }, /^config\.extraProxyApplications: "grafana" is not allowed; allowed: a list of objects/],
     ["a quota key that is no resource name", { quota: { "Requests CPU": "4" } }, /^config\.quota\.Requests CPU: "Requests CPU" is not a resource name/],
-    ["a negative quota", { quota: { pods: "-1" } }, /^config\.quota\.pods: "-1" is not a Kubernetes quantity/],
+    ["a negative quota", { quota: { pods: "-1" } }, /^config\.quota\.pods: "-1" is negative; allowed: a Kubernetes quantity: .*, zero or more and at most 2\^63-1 \(a quota\)/],
     ["a quantity with a space", { outpost: { memoryLimit: "3 Gi" } }, /^config\.outpost\.memoryLimit: "3 Gi" is not a Kubernetes quantity/],
     ["a memory limit not above /dev/shm", { outpost: { memoryLimit: "2Gi" } }, /memoryLimit: "2Gi" is not larger than shmSizeLimit "2Gi"/],
     ["minAvailable above replicas", { pgbouncer: { minAvailable: 4 } }, /^config\.pgbouncer\.minAvailable: 4 is more than replicas \(3\)/],
@@ -106,6 +106,33 @@ describe("more of the same classes", () => {
   it("accepts the defaults, and a $schema key for editors", () => {
     expect(problems("{}")).toEqual([]);
     expect(problems('{"$schema": "./config/override.schema.json"}')).toEqual([]);
+  });
+});
+
+describe("Kubernetes quantities, as apimachinery's ParseQuantity reads them (lib/quantity.ts)", () => {
+  it("accepts the forms Kubernetes accepts: a sign, .5, 2., exponents, n and u", () => {
+    const over = { outpost: { shmSizeLimit: "+2Gi", memoryLimit: "2.5Gi", memoryRequest: ".125Gi", cpuRequest: "1e-1" }, quota: { "requests.memory": "4E9", "limits.cpu": "4.", "requests.cpu": "500000u", pods: "+0" } };
+    expect(problems(JSON.stringify(over))).toEqual([]);
+  });
+  it.each([
+    ["a negative memory limit", { outpost: { memoryLimit: "-3Gi" } }, /^config\.outpost\.memoryLimit: "-3Gi" is negative; allowed: a Kubernetes quantity: .*greater than zero and at most 2\^63-1 \(memory\)\. Fix: /],
+    ["a negative quota in exponent form", { quota: { "requests.memory": "-1e9" } }, /^config\.quota\.requests\.memory: "-1e9" is negative; allowed: .*zero or more/],
+    ["9Ei (Kubernetes cuts it to 2^63-1)", { outpost: { memoryLimit: "9Ei" } }, /^config\.outpost\.memoryLimit: "9Ei" is larger than 2\^63-1 \(9223372036854775807\); allowed: /],
+    ["1e400", { quota: { pods: "1e400" } }, /^config\.quota\.pods: "1e400" is larger than 2\^63-1/],
+    ["a suffix without a number (Kubernetes would read 0)", { outpost: { shmSizeLimit: "Gi" } }, /^config\.outpost\.shmSizeLimit: "Gi" is not a Kubernetes quantity; allowed: a Kubernetes quantity: a decimal number with an optional sign/],
+    ["a trailing space", { outpost: { memoryLimit: "3Gi " } }, /^config\.outpost\.memoryLimit: "3Gi " is not a Kubernetes quantity/],
+    ["a lower-case binary suffix", { outpost: { memoryRequest: "128ki" } }, /^config\.outpost\.memoryRequest: "128ki" is not a Kubernetes quantity/],
+    ["a fractional exponent", { outpost: { cpuRequest: "1e-1.5" } }, /^config\.outpost\.cpuRequest: "1e-1\.5" is not a Kubernetes quantity/],
+    ["zero written as an exponent", { outpost: { shmSizeLimit: "0.0e5" } }, /^config\.outpost\.shmSizeLimit: "0\.0e5" is zero; allowed: /],
+    ["a request above the limit, compared by value", { outpost: { memoryRequest: "3e9" } }, /^config\.outpost\.memoryRequest: "3e9" is larger than memoryLimit "2560Mi"/],
+    ["a limit equal to /dev/shm in another form", { outpost: { memoryLimit: "2147483648" } }, /^config\.outpost\.memoryLimit: "2147483648" is not larger than shmSizeLimit "2Gi"/],
+  ])("%s is refused, one line", (_name, over, msg) => {
+    const p = problems(JSON.stringify(over));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(msg);
+  });
+  it("a quota of exactly 2^63-1 is allowed", () => {
+    expect(problems(JSON.stringify({ quota: { pods: "9223372036854775807" } }))).toEqual([]);
   });
 });
 

@@ -265,6 +265,13 @@ describe("AK005 /dev/shm", () => {
   it("fires when the limit equals the sizeLimit", () => {
     expect(newIds(mutateOutpost((c) => (dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory = "2048Mi")))).toEqual(["AK005"]);
   });
+  it("compares by value in every form Kubernetes accepts (sign, exponent, trailing point)", () => {
+    const limit = (v: string) => newIds(mutateOutpost((c) => (dep(c).find((x) => x.path.endsWith("/resources")).value.limits.memory = v)));
+    expect(limit("2.147483648e9")).toEqual(["AK005"]); // exactly 2Gi
+    expect(limit("+2048.Mi")).toEqual(["AK005"]);
+    expect(limit("+2.5Gi")).toEqual([]);
+    expect(limit("2.2e9")).toEqual([]);
+  });
   it("fires when /dev/shm is no longer memory-backed", () => {
     expect(newIds(mutateOutpost((c) => delete dep(c).find((x) => x.path.endsWith("/volumes")).value[0].emptyDir.medium))).toEqual(["AK005"]);
   });
