@@ -80,7 +80,7 @@ describe("parseQuantity: the grammar's corners, from the source", () => {
     ["100m", 0.1],
     ["1e-20", 1e-9], // non-zero rounds up to 1n
     ["-0.1n", -1e-9], // away from zero
-    ["8Ei", MAX_ALLOWED], // 2^63: binary-SI is capped at 2^63-1
+    ["16Ei", MAX_ALLOWED], // 2^64: binary-SI is capped at 2^63-1
     ["-9Ei", -MAX_ALLOWED],
     ["9223372036854775808", 2 ** 63], // decimal is not capped
     ["1e400", Infinity], // Kubernetes holds 10^400; no double does
