@@ -13,12 +13,18 @@
  * The exponent is an integer: the grammar comment says <signedNumber>, but parseQuantityString stops the
  * suffix at the first character that is not a letter, a sign or a digit ("1e1.5" is refused) and the suffix
  * is read with strconv.ParseInt (int64: "1e99999999999999999999" is refused). No whitespace: ParseQuantity
- * refuses " 1" and "1 " (only JSON/CBOR decoding trims; the Terraform provider and Helm hand the text as is).
+ * refuses " 1" and "1 ". (The API server's JSON/CBOR decoding trims first, under a TODO to stop; the
+ * Terraform kubernetes provider v2.38.0 checks a ResourceQuota's `hard` with ParseQuantity as it is, so "1Gi "
+ * fails its plan.)
  *
  * The value follows Kubernetes too: a non-zero value is rounded away from zero to a multiple of 10^-9 (1n)
  * ("0.1n" is 1n, "3.001n" is 4n), and a binary-SI value is capped at 2^63-1 ("9Ei" is 2^63-1).
  *
- * One difference, on purpose: Kubernetes' scanner also lets some inputs without a single digit through as 0
+ * Kubernetes then narrows the exponent to int32 (int32(parsed)): past ±2^31 it wraps ("1e4294967296" reads
+ * as 1), and at the edge ("1e2147483648", "1e-2147483648") ParseQuantity did not return within 20 s when
+ * tried. Here an exponent keeps its value; the config refuses the huge ones (above 2^63-1), tiny ones are 1n.
+ *
+ * One more difference, on purpose: Kubernetes' scanner also lets some inputs without a single digit through as 0
  * ("+", ".", "Gi", "k", "e3"), but not others ("Ei", "Pi": ErrNumeric), depending on which internal path
  * the suffix takes. Those are outside the documented grammar (a <number> has a digit), and to a config
  * they are only ever a typo that would silently mean zero, so they are refused here.
