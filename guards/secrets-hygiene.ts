@@ -54,13 +54,12 @@ function literalSecrets(root: unknown, address: string, base: string, where: str
   const out: Finding[] = [];
   walk(root, base, (node, path, key) => {
     const problem = stringProblem(key, node, where);
+    // an env entry {name, value} (a string, a list or null has no name); a value found by content is
+    // reported where it is, as a string
+    const e = node as { name?: unknown; value?: unknown } | null | undefined;
     if (problem) out.push(f("error", { address, attribute: path, ...problem }));
-    else if (node && typeof node === "object" && !Array.isArray(node)) {
-      const e = node as Record<string, unknown>;
-      // (a value found by content is reported where it is, as a string)
-      if (secretName(e.name) && literal(e.value) && !PEM.test(e.value) && !PASSWORD_LITERAL.test(e.value)) {
-        out.push(f("error", { address, attribute: `${path}.value`, message: `env ${e.name} is a literal secret ${where}`, expected: "valueFrom.secretKeyRef (or value_from.secret_key_ref)", actual: "a non-empty literal value", fix: "Read it from a Secret; never write it into the stack or the values file." }));
-      }
+    else if (secretName(e?.name) && literal(e!.value) && !PEM.test(e!.value) && !PASSWORD_LITERAL.test(e!.value)) {
+      out.push(f("error", { address, attribute: `${path}.value`, message: `env ${e!.name} is a literal secret ${where}`, expected: "valueFrom.secretKeyRef (or value_from.secret_key_ref)", actual: "a non-empty literal value", fix: "Read it from a Secret; never write it into the stack or the values file." }));
     }
   });
   return out;

@@ -1315,6 +1315,11 @@ describe("AK010, the edges", () => {
     s.resource.kubernetes_config_map.extra = { data: { authkey: "x1", clientkey: "x1" } };
     expect(at(s, "kubernetes_config_map.extra")).toEqual([["error", "data.authkey", "a non-empty literal"], ["error", "data.clientkey", "a non-empty literal"]]);
   });
+  it("a PEM block inside a list is reported once, where it is, not also on the list", () => {
+    const s = clone(base()) as any;
+    s.resource.kubernetes_config_map.extra = { data: { chain: ["plain", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"] } };
+    expect(at(s, "kubernetes_config_map.extra")).toEqual([["error", "data.chain[1]", "a literal PEM block"]]);
+  });
   it("an entry whose name is not a string is no env variable, even when its text looks like one", () => {
     const s = clone(base()) as any;
     s.resource.kubernetes_config_map.extra = { env_like: [{ name: ["API_TOKEN"], value: "abc" }] };
