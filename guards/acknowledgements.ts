@@ -47,8 +47,9 @@ export function readAcknowledgements(rootDir: string): Acknowledgement[] {
   const entries = Array.isArray(json) ? json : (json as { acknowledgements?: unknown })?.acknowledgements;
   if (!Array.isArray(entries)) throw new AcknowledgementError(`${ACKS_FILE}: the top level is ${json === null ? "null" : typeof json}; allowed: a list of {"id", "match"?, "reason"} (or {"acknowledgements": [...]}). Fix: correct the file.`);
   entries.forEach((e, i) => {
-    const ok = e && typeof e === "object" && !Array.isArray(e) && typeof e.id === "string" && typeof e.reason === "string" && (e.match === undefined || typeof e.match === "string");
-    if (!ok) throw new AcknowledgementError(`${ACKS_FILE}[${i}]: ${JSON.stringify(e)?.slice(0, 120)} is not {"id": string, "match"?: string, "reason": string}. Fix: correct the entry.`);
+    // (a string, a number, a list or null has no id)
+    const ok = typeof e?.id === "string" && typeof e.reason === "string" && (e.match === undefined || typeof e.match === "string");
+    if (!ok) throw new AcknowledgementError(`${ACKS_FILE}[${i}]: ${JSON.stringify(e).slice(0, 120)} is not {"id": string, "match"?: string, "reason": string}. Fix: correct the entry.`);
   });
   return entries as Acknowledgement[];
 }

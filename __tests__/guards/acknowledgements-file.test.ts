@@ -43,6 +43,8 @@ describe("readAcknowledgements", () => {
     ["empty", ""],
     ["a number", "42"],
     ["a string entry", '["AK010"]'],
+    ["a null entry", "[null]"],
+    ["a list entry", '[["AK010", "a reason here"]]'],
     ["a numeric id", '[{"id": 10, "reason": "a reason here"}]'],
     ["no reason", '[{"id": "AK010"}]'],
     ["a list as match", '[{"id": "AK010", "reason": "a reason here", "match": ["a"]}]'],
@@ -57,5 +59,17 @@ describe("readAcknowledgements", () => {
     expect(e).toBeInstanceOf(AcknowledgementError);
     expect((e as Error).message).toMatch(/^guard-acknowledgements\.json(\[\d+\])?: .*Fix: /);
     expect((e as Error).message).not.toContain("\n");
+  });
+  it("shows a long entry cut to 120 characters", () => {
+    const entry = { id: 5, reason: "r".repeat(300) };
+    let message = "";
+    try {
+      read(JSON.stringify([entry]));
+    } catch (x) {
+      message = (x as Error).message;
+    }
+    // {"id":5,"reason":" is 18 characters, so 102 of the reason's
+    expect(message).toContain(`{"id":5,"reason":"${"r".repeat(102)} is not`);
+    expect(message).not.toContain("r".repeat(103));
   });
 });

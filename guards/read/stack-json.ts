@@ -74,13 +74,14 @@ export function helmValues(ctx: GuardContext): HelmValues[] {
 
 /** The alert rule groups published by the stack (output alerting_rules_yaml), if any. */
 export function alertGroups(stack: StackJson): any[] | undefined {
-  const out = stack.output?.[OUTPUTS.alertRules];
-  if (!out || typeof out.value !== "string") return undefined;
+  const value: unknown = stack.output?.[OUTPUTS.alertRules]?.value;
+  let doc: any;
   try {
-    return parse(unescapeTemplate(out.value))?.groups;
+    doc = parse(unescapeTemplate(value as string));
   } catch {
-    return undefined;
+    // no text (unescapeTemplate throws on anything but a string), or text that is not YAML: no groups
   }
+  return doc?.groups;
 }
 
 /** Whether a string is (or contains) a Terraform reference rather than a literal. */
