@@ -162,7 +162,7 @@ describe("alert rules", () => {
 
   it("refuse a /dev/shm size that is no positive finite quantity, even from a config built in code", () => {
     for (const shmSizeLimit of ["-1Gi", "0", "1e400", "Gi"]) {
-      expect(() => buildAlertGroups({ ...s.c, outpost: { ...s.c.outpost, shmSizeLimit } })).toThrow(`config.outpost.shmSizeLimit: '${shmSizeLimit}' is not a Kubernetes quantity greater than zero`);
+      expect(() => buildAlertGroups({ ...s.c, outpost: { ...s.c.outpost, shmSizeLimit } })).toThrow(`config.outpost.shmSizeLimit: '${shmSizeLimit}' is not a Kubernetes quantity greater than zero; allowed: a positive finite size such as 2Gi. Fix: set outpost.shmSizeLimit in the config (today's value: 2Gi)`);
     }
   });
 

@@ -4,7 +4,7 @@
  * deployment names from the release name, memory thresholds from the /dev/shm size.
  */
 import { stringify } from "yaml";
-import { LABEL_KEYS, StackConfig, deriveNames } from "../config";
+import { DEFAULT_CONFIG, LABEL_KEYS, StackConfig, deriveNames } from "../config";
 import { formatGiB, gibNumber as gib, parseQuantity } from "../lib/quantity";
 import { Matcher, eq, hasPrefix, selector } from "../lib/promql";
 
@@ -58,7 +58,7 @@ export function buildAlertGroups(c: StackConfig, extraGroups: readonly RuleGroup
   const ns = eq("namespace", c.namespace);
   const shmBytes = parseQuantity(c.outpost.shmSizeLimit);
   // the config schema refuses these already; a config built in code must not turn into "> Infinity" or "> -1" thresholds
-  if (shmBytes === undefined || !(shmBytes > 0 && Number.isFinite(shmBytes))) throw new Error(`config.outpost.shmSizeLimit: '${c.outpost.shmSizeLimit}' is not a Kubernetes quantity greater than zero; allowed: a positive finite size such as 2Gi`);
+  if (shmBytes === undefined || !(shmBytes > 0 && Number.isFinite(shmBytes))) throw new Error(`config.outpost.shmSizeLimit: '${c.outpost.shmSizeLimit}' is not a Kubernetes quantity greater than zero; allowed: a positive finite size such as 2Gi. Fix: set outpost.shmSizeLimit in the config (today's value: ${DEFAULT_CONFIG.outpost.shmSizeLimit})`);
   const warnBytes = shmBytes * a.memoryWarningFractionOfShm;
   const critBytes = shmBytes * a.memoryCriticalFractionOfShm;
   const workingSet = selector("container_memory_working_set_bytes", [ns, m.outpostPod, eq("container", n.outpostContainerName)]);

@@ -4,7 +4,7 @@
  * int32, authentik slugs and durations, Kubernetes quantities). Pure: imports only lib/.
  */
 import { DURATION_HELP, DURATION_UNITS, parseDuration } from "../lib/duration";
-import { QUANTITY_MAX, QUANTITY_PATTERN, quantityNanos } from "../lib/quantity";
+import { QUANTITY_MAX, QUANTITY_MAX_NANOS, QUANTITY_PATTERN, quantityNanos } from "../lib/quantity";
 
 export interface Leaf {
   readonly kind: "string" | "integer" | "number" | "boolean";
@@ -103,7 +103,7 @@ export const quantity = (what: string, positive = true): Leaf =>
       if (n === undefined) return "is not a Kubernetes quantity";
       if (n < 0n) return "is negative";
       if (positive && n === 0n) return "is zero";
-      return n > QUANTITY_MAX * 10n ** 9n ? "is larger than 2^63-1 (9223372036854775807)" : undefined;
+      return n > QUANTITY_MAX_NANOS ? `is larger than 2^63-1 (${QUANTITY_MAX})` : undefined;
     },
   });
 export const obj = <T>(fields: Fields<T>, optional?: ReadonlyArray<keyof T & string>): ObjectNode => ({ kind: "object", fields, ...(optional ? { optional } : {}) });

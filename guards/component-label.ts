@@ -7,7 +7,7 @@
 import { OUTPOST_COMPONENT_LABEL as LABEL } from "../config";
 import { pointer } from "../lib/json-patch";
 import { lastOpAt, outpostEffects } from "./read/outposts";
-import { Finding, Guard, finder } from "./types";
+import { Finding, Guard, finder, shown } from "./types";
 
 const ID = "AK002";
 const f = finder(ID);
@@ -26,7 +26,7 @@ export const componentLabelGuard: Guard = {
       if (unescaped >= 0) {
         return [f("error", { address: o.address, attribute: `config.kubernetes_json_patches.deployment[${unescaped}].path`, message: "the outpost pods lack the component label: the label path is not escaped ('/' inside the key must be ~1, RFC 6901), so it walks into a label named app.kubernetes.io", expected: PATH, actual: UNESCAPED, fix: "Build it with addPodLabel('app.kubernetes.io/component', 'server'), which escapes the key." })];
       }
-      const actual = labels[LABEL.key] === undefined ? "absent" : JSON.stringify(labels[LABEL.key]);
+      const actual = shown(labels[LABEL.key]);
       return [f("error", { address: o.address, attribute: lastOpAt(o, "deployment", PATH), message: `after the patches the outpost pods carry ${LABEL.key}=${actual}, not ${LABEL.value}; the embedded selector half the Service relies on is missing`, expected: `${LABEL.key}=${LABEL.value} on the pod template`, actual, fix: "Keep addPodLabel('app.kubernetes.io/component', 'server') in the deployment patches and no later op that removes or changes it." })];
     }),
 };

@@ -29,7 +29,7 @@ export const devShmGuard: Guard = {
       const vol = Array.isArray(spec.volumes) ? spec.volumes.find((v: any) => v?.name === (mount?.name ?? DEV_SHM.volume)) : undefined;
       const size = parseQuantity(vol?.emptyDir?.sizeLimit);
       if (!vol || vol.emptyDir?.medium !== "Memory" || size === undefined || size <= 0) {
-        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/volumes"), message: `after the patches the volume mounted at /dev/shm ('${mount?.name ?? DEV_SHM.volume}') is not a memory-backed emptyDir with a sizeLimit`, expected: `{name: ${DEV_SHM.volume}, emptyDir: {medium: Memory, sizeLimit: <size>}}`, actual: shown(vol ?? null), fix: "Keep setPodVolumes([{name: 'dshm', emptyDir: {medium: 'Memory', sizeLimit: config.outpost.shmSizeLimit}}])." }));
+        out.push(f("error", { address: o.address, attribute: lastOpAt(o, "deployment", "/spec/template/spec/volumes"), message: `after the patches the volume mounted at /dev/shm ('${mount?.name ?? DEV_SHM.volume}') is not a memory-backed emptyDir with a sizeLimit`, expected: `{name: ${DEV_SHM.volume}, emptyDir: {medium: Memory, sizeLimit: <size>}}`, actual: shown(vol), fix: "Keep setPodVolumes([{name: 'dshm', emptyDir: {medium: 'Memory', sizeLimit: config.outpost.shmSizeLimit}}])." }));
       }
       const limitText = container.resources?.limits?.memory;
       const limit = parseQuantity(limitText);

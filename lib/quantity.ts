@@ -43,6 +43,8 @@ const NANO = 9n;
 /** Past this power of ten a non-zero value is beyond every finite double (about 1.8e308). */
 const BEYOND_DOUBLE = 330n;
 const NANOS_PER_UNIT = 10n ** NANO;
+/** QUANTITY_MAX in nano-units, as quantityNanos counts. */
+export const QUANTITY_MAX_NANOS = QUANTITY_MAX * NANOS_PER_UNIT;
 
 /** The text read by the grammar: its exact value in nano-units (10^-9), and whether its suffix is binary-SI. */
 function read(text: string): { nanos: bigint; binary: boolean } | undefined {
@@ -91,7 +93,7 @@ export function parseQuantity(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
   const q = read(text);
   if (!q) return undefined;
-  const cap = QUANTITY_MAX * NANOS_PER_UNIT;
+  const cap = QUANTITY_MAX_NANOS;
   const nanos = q.binary && q.nanos > cap ? cap : q.binary && q.nanos < -cap ? -cap : q.nanos;
   return nanos === 0n ? 0 : Number(`${nanos}e-9`);
 }

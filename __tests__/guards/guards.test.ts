@@ -12,34 +12,16 @@ import { chartValuesGuard } from "../../guards/chart-values";
 import { secretsHygieneGuard } from "../../guards/secrets-hygiene";
 import { applyOutpostPatches, outpostEffects, outpostViews } from "../../guards/read/outposts";
 import { Finding, StackJson } from "../../guards/types";
-import { clone, guardContext, outpostConfig, realStackJson, setOutpostConfig } from "../support/stack-json";
+import { clone, guardContext, outpostConfig, setOutpostConfig } from "../support/stack-json";
+import { expectWellFormed, mutationBaseline } from "../support/findings";
 
-// Lazy, so the work happens inside a test (mutation testing attributes coverage per test).
-let synthesized: StackJson | undefined;
-const base = (): StackJson => (synthesized ??= realStackJson());
-const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
-let baselineKeys: Set<string> | undefined;
-const baseline = () => (baselineKeys ??= new Set(runGuards(guardContext(base())).findings.map(key)));
-
-/** Each guard's findings on `ctx` are well-formed findings of its own id (every mutation below checks it). */
-function expectWellFormed(ctx: any): void {
-  for (const g of GUARDS) {
-    for (const x of g.check(ctx)) {
-      expect([g.id, x]).toEqual([g.id, { id: g.id, severity: expect.stringMatching(/^(error|warning)$/), address: expect.any(String), attribute: expect.any(String), message: expect.any(String), expected: expect.any(String), actual: expect.any(String), fix: expect.any(String) }]);
-    }
-  }
-}
+const { base, added } = mutationBaseline();
 
 /** Guard ids of findings the mutation adds over the real stack. */
 function newIds(stack: StackJson, ctxPatch: (c: any) => any = (c) => c): string[] {
-  expectWellFormed(ctxPatch(guardContext(stack)));
-  const report = runGuards(ctxPatch(guardContext(stack)));
-  return [...new Set(report.findings.filter((f) => !baseline().has(key(f))).map((f) => f.id))].sort();
+  return [...new Set(added(stack, ctxPatch(guardContext(stack))).map((f) => f.id))].sort();
 }
-function newFindings(stack: StackJson): Finding[] {
-  expectWellFormed(guardContext(stack));
-  return runGuards(guardContext(stack)).findings.filter((f) => !baseline().has(key(f)));
-}
+const newFindings = (stack: StackJson): Finding[] => added(stack);
 
 function mutateOutpost(fn: (cfg: any) => void): StackJson {
   const s = clone(base());
@@ -319,13 +301,13 @@ describe("AK005 /dev/shm", () => {
     const host = mutateOutpost((c) => (vols(c)[0] = { name: "dshm", hostPath: { path: "/dev/shm" } }));
     expect(newFindings(host).map((f) => [f.message.slice(0, 40), f.actual])).toEqual([["after the patches the volume mounted at ", '{"name":"dshm","hostPath":{"path":"/dev/shm"}}']]);
     const renamed = mutateOutpost((c) => (mnts(c)[0].name = "shm"));
-    expect(newFindings(renamed).filter((f) => f.id === "AK005").map((f) => [f.message, f.actual])).toEqual([[expect.stringContaining("mounted at /dev/shm ('shm') is not"), "null"]]);
+    expect(newFindings(renamed).filter((f) => f.id === "AK005").map((f) => [f.message, f.actual])).toEqual([[expect.stringContaining("mounted at /dev/shm ('shm') is not"), "absent"]]);
   });
   it("says what is mounted when nothing is at /dev/shm, and reads a volume list that is not a list as none", () => {
     const s = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/spec/containers/0/volumeMounts", value: { name: "dshm" } }));
     expect(newFindings(s).filter((f) => f.id === "AK005").map((f) => f.actual)).toEqual(["[]"]);
     const noList = mutateOutpost((c) => dep(c).push({ op: "replace", path: "/spec/template/spec/volumes", value: { dshm: {} } }));
-    expect(newFindings(noList).filter((f) => f.id === "AK005").map((f) => f.actual)).toEqual(["null"]);
+    expect(newFindings(noList).filter((f) => f.id === "AK005").map((f) => f.actual)).toEqual(["absent"]);
   });
 });
 

@@ -3,23 +3,15 @@
  * real synthesized stack fires exactly the guard that protects it.
  */
 import { GUARDS, runGuards, formatFinding } from "../../guards/registry";
-import { Finding, StackJson } from "../../guards/types";
+import { StackJson } from "../../guards/types";
 import { ADMIN_GROUP, DEFAULT_IDENTITY, TARGETS_MARKER } from "../../config/identity";
 import { loadConfig } from "../../config";
-import { clone, guardContext, realStackJson } from "../support/stack-json";
+import { clone, guardContext } from "../support/stack-json";
+import { mutationBaseline } from "../support/findings";
 
-// Lazy, so the work happens inside a test: mutation testing runs one test per mutant and must not pay for
-// a synth at load time (realStackJson reads npm run mutation's synthesized JSON, or synthesizes in memory).
-let synthesized: StackJson | undefined;
-const base = (): StackJson => (synthesized ??= realStackJson());
-const key = (f: Finding) => `${f.id}|${f.address}|${f.attribute}|${f.message}`;
-let baselineKeys: Set<string> | undefined;
-const baseline = () => (baselineKeys ??= new Set(runGuards(guardContext(base())).findings.map(key)));
+const { base, added } = mutationBaseline();
 const IDENTITY = ["AK011", "AK012", "AK013", "AK014", "AK015"];
 
-function added(stack: StackJson): Finding[] {
-  return runGuards(guardContext(stack)).findings.filter((f) => !baseline().has(key(f)));
-}
 const ids = (stack: StackJson) => [...new Set(added(stack).map((f) => f.id))].sort();
 function mutate(fn: (r: any) => void): StackJson {
   const s = clone(base()) as any;
